@@ -1,0 +1,328 @@
+//! Reading one image layer in a single streaming pass: verify its digest, decompress it
+//! (gzip, zstd or plain tar, told apart by magic bytes), walk its tar entries, record
+//! whiteouts, and hand wanted files to the [`Analyzer`] straight from the stream.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use custody_model::Warning;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::digest::{Digest, HashingReader};
+use crate::{Analyzer, Error, Limits, Reporter, path};
+
+/// Everything one layer contributes, before layers are stacked. This is what the layer cache
+/// stores, so it holds analyzer outputs, never file contents.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(bound(serialize = "O: Serialize", deserialize = "O: DeserializeOwned"))]
+pub(crate) struct LayerScan<O> {
+    /// Wanted regular files in entry order, with the analyzer's output (`None` when the file
+    /// was too large, failed to analyze or held nothing); all of them hide lower files.
+    pub(crate) files: Vec<(String, Option<O>)>,
+    /// Other non-directory entries (symbolic and hard links, devices): they hide lower files at
+    /// their path and, replacing a directory, everything below it.
+    pub(crate) shadows: Vec<String>,
+    /// Paths deleted from lower layers by `.wh.<name>` entries.
+    pub(crate) whiteouts: Vec<String>,
+    /// Directories whose lower-layer content is hidden by `.wh..wh..opq` entries.
+    pub(crate) opaque_dirs: Vec<String>,
+    /// Problems that did not stop reading the layer.
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl<O> LayerScan<O> {
+    fn new() -> Self {
+        Self {
+            files: Vec::new(),
+            shadows: Vec::new(),
+            whiteouts: Vec::new(),
+            opaque_dirs: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Which digest a layer's bytes must match.
+#[derive(Debug, Clone)]
+pub(crate) enum Expected {
+    /// The blob as stored (manifest layer digest): OCI layouts and registries.
+    Blob(Digest),
+    /// The uncompressed tar (`diff_id`): `docker save` archives.
+    Tar(Digest),
+}
+
+/// The identity of the layer being read, for errors, warnings and progress.
+pub(crate) struct LayerContext<'a> {
+    pub(crate) index: usize,
+    pub(crate) digest: &'a str,
+    pub(crate) expected: &'a Expected,
+    pub(crate) limits: &'a Limits,
+    pub(crate) reporter: &'a dyn Reporter,
+}
+
+/// Reads one layer blob to the end and returns what it contributes.
+pub(crate) fn scan_layer<A: Analyzer>(
+    blob: impl Read,
+    context: &LayerContext<'_>,
+    analyzer: &A,
+) -> Result<LayerScan<A::Output>, Error> {
+    let layer_error = |reason: String, source: io::Error| Error::Layer {
+        digest: context.digest.to_owned(),
+        reason,
+        source,
+    };
+    let compressed_bytes = Arc::new(AtomicU64::new(0));
+    let counted = CountingReader {
+        inner: blob,
+        count: Arc::clone(&compressed_bytes),
+        index: context.index,
+        reporter: context.reporter,
+    };
+    let (blob_digest, tar_digest) = match context.expected {
+        Expected::Blob(digest) => (Some(digest), None),
+        Expected::Tar(digest) => (None, Some(digest)),
+    };
+    let mut buffered =
+        BufReader::with_capacity(256 * 1024, HashingReader::new(counted, blob_digest));
+    let magic: [u8; 4] = {
+        let start = buffered
+            .fill_buf()
+            .map_err(|source| layer_error("reading the blob".into(), source))?;
+        let mut magic = [0; 4];
+        for (slot, byte) in magic.iter_mut().zip(start) {
+            *slot = *byte;
+        }
+        magic
+    };
+    let decoder = Decoder::detect(&magic, buffered)
+        .map_err(|source| layer_error("starting decompression".into(), source))?;
+    let limited = LimitedReader {
+        inner: decoder,
+        read: 0,
+        compressed: &compressed_bytes,
+        limits: context.limits,
+        exceeded: None,
+    };
+    let mut archive = tar::Archive::new(HashingReader::new(limited, tar_digest));
+    let mut scan = LayerScan::new();
+    let walked = walk_entries(&mut archive, context, analyzer, &mut scan);
+    let tar_reader = archive.into_inner();
+    if let Some(limit) = tar_reader_limit(&tar_reader) {
+        return Err(Error::DecompressionLimit {
+            digest: context.digest.to_owned(),
+            limit,
+        });
+    }
+    walked?;
+    let limited = tar_reader.verify(context.digest).map_err(|error| {
+        reclassify_io(error, |source| {
+            layer_error("reading past the tar end".into(), source)
+        })
+    })?;
+    let buffered = limited.inner.into_inner();
+    buffered
+        .into_inner()
+        .verify(context.digest)
+        .map_err(|error| {
+            reclassify_io(error, |source| {
+                layer_error("draining the blob".into(), source)
+            })
+        })?;
+    Ok(scan)
+}
+
+fn tar_reader_limit<R: BufRead>(reader: &HashingReader<LimitedReader<'_, R>>) -> Option<String> {
+    reader.get_ref().exceeded.clone()
+}
+
+fn reclassify_io(error: Error, wrap: impl FnOnce(io::Error) -> Error) -> Error {
+    match error {
+        Error::Io(source) => wrap(source),
+        other => other,
+    }
+}
+
+fn walk_entries<A: Analyzer, R: Read>(
+    archive: &mut tar::Archive<R>,
+    context: &LayerContext<'_>,
+    analyzer: &A,
+    scan: &mut LayerScan<A::Output>,
+) -> Result<(), Error> {
+    let mut last_path = String::new();
+    let layer_error = |reason: String, source: io::Error| Error::Layer {
+        digest: context.digest.to_owned(),
+        reason,
+        source,
+    };
+    let entries = archive
+        .entries()
+        .map_err(|source| layer_error("reading the tar stream".into(), source))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|source| {
+            let after = if last_path.is_empty() {
+                "at the start of the tar stream".to_owned()
+            } else {
+                format!("after entry {last_path}")
+            };
+            layer_error(format!("reading a tar entry {after}"), source)
+        })?;
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let Some(path) = path::normalize(&raw) else {
+            if !matches!(raw.trim_matches('/'), "" | ".") {
+                scan.warnings.push(warning(
+                    &raw,
+                    context.digest,
+                    "entry path escapes the image root; ignored",
+                ));
+            }
+            continue;
+        };
+        last_path.clone_from(&path);
+        let (parent, name) = match path.rsplit_once('/') {
+            Some((parent, name)) => (parent, name),
+            None => ("", path.as_str()),
+        };
+        if let Some(hidden) = name.strip_prefix(".wh.") {
+            if hidden == ".wh..opq" {
+                scan.opaque_dirs.push(parent.to_owned());
+            } else if let Some(target) = path::normalize(&format!("{parent}/{hidden}")) {
+                scan.whiteouts.push(target);
+            }
+            continue;
+        }
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => {}
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                if !analyzer.wants(&path) {
+                    continue;
+                }
+                let size = entry.size();
+                let output = if size > analyzer.max_file_size() {
+                    scan.warnings.push(warning(
+                        &path,
+                        context.digest,
+                        &format!(
+                            "file of {size} bytes exceeds the {} byte limit; not analyzed",
+                            analyzer.max_file_size()
+                        ),
+                    ));
+                    None
+                } else {
+                    match analyzer.analyze(&path, size, &mut entry) {
+                        Ok(output) => output,
+                        Err(message) => {
+                            scan.warnings.push(warning(&path, context.digest, &message));
+                            None
+                        }
+                    }
+                };
+                scan.files.push((path, output));
+            }
+            tar::EntryType::GNULongName
+            | tar::EntryType::GNULongLink
+            | tar::EntryType::XGlobalHeader
+            | tar::EntryType::XHeader => {}
+            _ => scan.shadows.push(path),
+        }
+    }
+    Ok(())
+}
+
+fn warning(path: &str, layer: &str, message: &str) -> Warning {
+    Warning {
+        path: Some(path.to_owned()),
+        layer: Some(layer.to_owned()),
+        message: message.to_owned(),
+    }
+}
+
+/// The decompressor chosen by the blob's first bytes: media types lie often enough (plain
+/// tars labelled gzip by old tools) that the bytes decide.
+enum Decoder<R: BufRead> {
+    Gzip(flate2::bufread::MultiGzDecoder<R>),
+    Zstd(zstd::stream::read::Decoder<'static, R>),
+    Plain(R),
+}
+
+impl<R: BufRead> Decoder<R> {
+    fn detect(magic: &[u8], reader: R) -> io::Result<Self> {
+        Ok(if magic.starts_with(&[0x1f, 0x8b]) {
+            Self::Gzip(flate2::bufread::MultiGzDecoder::new(reader))
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Self::Zstd(zstd::stream::read::Decoder::with_buffer(reader)?)
+        } else {
+            Self::Plain(reader)
+        })
+    }
+
+    fn into_inner(self) -> R {
+        match self {
+            Self::Gzip(decoder) => decoder.into_inner(),
+            Self::Zstd(decoder) => decoder.finish(),
+            Self::Plain(reader) => reader,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Gzip(decoder) => decoder.read(buf),
+            Self::Zstd(decoder) => decoder.read(buf),
+            Self::Plain(reader) => reader.read(buf),
+        }
+    }
+}
+
+/// Counts blob bytes for progress and for the decompression-ratio limit.
+struct CountingReader<'a, R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+    index: usize,
+    reporter: &'a dyn Reporter,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.count.fetch_add(read as u64, Ordering::Relaxed);
+        self.reporter.on_layer_progress(self.index, read as u64);
+        Ok(read)
+    }
+}
+
+/// Stops a decompressed stream that grows past [`Limits`]: a total size cap, and a ratio cap
+/// that applies once the output is large enough for the ratio to mean something.
+struct LimitedReader<'a, R: BufRead> {
+    inner: Decoder<R>,
+    read: u64,
+    compressed: &'a AtomicU64,
+    limits: &'a Limits,
+    exceeded: Option<String>,
+}
+
+impl<R: BufRead> Read for LimitedReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.read += read as u64;
+        let compressed = self.compressed.load(Ordering::Relaxed).max(1);
+        let exceeded = if self.read > self.limits.max_layer_size {
+            Some(format!("{} bytes uncompressed", self.limits.max_layer_size))
+        } else if self.read > self.limits.ratio_threshold
+            && self.read / compressed > self.limits.max_ratio
+        {
+            Some(format!("{}:1 compression ratio", self.limits.max_ratio))
+        } else {
+            None
+        };
+        if let Some(limit) = exceeded {
+            self.exceeded = Some(limit.clone());
+            return Err(io::Error::other(format!(
+                "decompression limit exceeded: {limit}"
+            )));
+        }
+        Ok(read)
+    }
+}

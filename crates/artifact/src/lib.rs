@@ -1,0 +1,70 @@
+//! Opening scan targets and reading them in one streaming pass.
+//!
+//! A [`Target`] names what to scan: a source tree, a root filesystem, an OCI layout (as a
+//! directory or a tar file), a `docker save` archive or a registry image. A [`Scanner`] opens
+//! it and walks every file once, handing the files an [`Analyzer`] wants — chosen by path,
+//! before any content is read — to that analyzer, straight from the decompressing stream.
+//!
+//! For images, layers are read in parallel, each verified against its digest while it
+//! streams, and their results cached in a [`LayerCache`] keyed by layer digest and analyzer
+//! version. Whiteouts and opaque directories are then applied, so every [`ScannedFile`] says
+//! which layer it came from and whether it is in the final filesystem. Hostile input is
+//! expected: entry paths never leave the image root, links are never followed, and
+//! decompression is capped by [`Limits`].
+//!
+//! This crate knows nothing about packages; `custody-inventory` implements [`Analyzer`] for
+//! package databases, and the CLI draws [`Reporter`] progress.
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::Read;
+//! use custody_artifact::{Analyzer, NoReporter, Scanner, Target};
+//!
+//! /// Reads every `os-release` file.
+//! struct OsRelease;
+//!
+//! impl Analyzer for OsRelease {
+//!     type Output = String;
+//!     fn cache_version(&self) -> &str { "os-release-1" }
+//!     fn wants(&self, path: &str) -> bool { path.ends_with("os-release") }
+//!     fn max_file_size(&self) -> u64 { 64 * 1024 }
+//!     fn analyze(&self, _: &str, _: u64, content: &mut dyn Read) -> Result<Option<String>, String> {
+//!         let mut text = String::new();
+//!         content.read_to_string(&mut text).map_err(|e| e.to_string())?;
+//!         Ok(Some(text))
+//!     }
+//! }
+//!
+//! let root = tempfile::tempdir()?;
+//! fs_err::create_dir_all(root.path().join("etc"))?;
+//! fs_err::write(root.path().join("etc/os-release"), "ID=debian\n")?;
+//! let target = Target::parse(&format!("rootfs:{}", root.path().display()))?;
+//! let result = Scanner::default().scan(&target, &OsRelease, &NoReporter)?;
+//! assert_eq!(result.files[0].path, "etc/os-release");
+//! assert_eq!(result.files[0].output, "ID=debian\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod analyzer;
+mod cache;
+mod digest;
+mod error;
+mod filesystem;
+mod layer;
+mod manifest;
+mod overlay;
+mod path;
+mod reporter;
+mod scan;
+mod source;
+mod target;
+
+pub use analyzer::Analyzer;
+pub use cache::LayerCache;
+pub use error::Error;
+pub use manifest::Platform;
+pub use reporter::{NoReporter, Reporter};
+pub use scan::{Limits, ScanOptions, ScanResult, ScannedFile, Scanner};
+pub use source::RegistryOptions;
+pub use target::Target;

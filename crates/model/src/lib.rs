@@ -1,0 +1,41 @@
+//! custody's shared vocabulary: what an artifact contains, in plain serde types.
+//!
+//! Every engine speaks these types and none of them does I/O:
+//!
+//! - [`Package`]: one installed or declared package, with its [`Ecosystem`], [`Purl`],
+//!   [`Location`]s and, for OS packages, its [`SourcePackage`].
+//! - [`Distro`]: the operating system an image or root filesystem was built from.
+//! - [`Inventory`]: everything found in one [`Target`](TargetInfo): distribution, packages,
+//!   dependency edges and the warnings met on the way.
+//!
+//! Opening artifacts is `custody-artifact`'s job, finding packages is `custody-inventory`'s,
+//! and writing SBOMs is `custody-sbom`'s.
+//!
+//! # Example
+//!
+//! ```
+//! use custody_model::{Ecosystem, Package, Purl};
+//!
+//! let purl = Purl::new("deb", Some("debian"), "openssl", "3.0.15-1~deb12u1")
+//!     .with_qualifier("arch", "amd64")
+//!     .with_qualifier("distro", "debian-12")
+//!     .build();
+//! assert_eq!(
+//!     purl.as_str(),
+//!     "pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12"
+//! );
+//! let package = Package::new(Ecosystem::Deb, "openssl", "3.0.15-1~deb12u1", purl);
+//! assert_eq!(package.name, "openssl");
+//! ```
+
+mod distro;
+mod inventory;
+mod location;
+mod package;
+mod purl;
+
+pub use distro::Distro;
+pub use inventory::{Dependency, ImageInfo, Inventory, LayerInfo, TargetInfo, TargetKind, Warning};
+pub use location::Location;
+pub use package::{Ecosystem, InstallState, Package, SourcePackage};
+pub use purl::Purl;

@@ -1,0 +1,123 @@
+//! Packages: what was installed or declared, by which packaging system, and where it was seen.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Location, Purl};
+
+/// The packaging system a package belongs to; decides its purl type, how its versions compare
+/// and which advisories can apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ecosystem {
+    /// Debian packages (dpkg): Debian, Ubuntu, distroless.
+    Deb,
+    /// Alpine packages (apk): Alpine, Wolfi, Chainguard.
+    Apk,
+    /// RPM packages: RHEL and its rebuilds, Fedora, Amazon Linux, SUSE, Mariner.
+    Rpm,
+}
+
+impl Ecosystem {
+    /// The purl type (`deb`, `apk`, `rpm`).
+    pub fn purl_type(self) -> &'static str {
+        match self {
+            Self::Deb => "deb",
+            Self::Apk => "apk",
+            Self::Rpm => "rpm",
+        }
+    }
+}
+
+impl std::fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.purl_type())
+    }
+}
+
+/// The source package an OS binary package was built from. Distribution advisories (Debian,
+/// Ubuntu, Alpine `origin`, RPM source rpm) are keyed by it, not by the binary package name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourcePackage {
+    /// Source package name (dpkg `Source:`, apk `origin`, rpm `SOURCERPM` name).
+    pub name: String,
+    /// Source package version, when it differs from or is recorded next to the binary's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// How far a package manager got installing a package. Anything but
+/// [`InstallState::Installed`] is reported, not hidden: a half-configured package's files are
+/// on disk and its vulnerabilities are real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstallState {
+    /// Fully installed and configured.
+    Installed,
+    /// dpkg `half-configured`: unpacked, configuration started but failed.
+    HalfConfigured,
+    /// dpkg `unpacked`: files on disk, not configured.
+    Unpacked,
+    /// dpkg `half-installed`: installation started but did not finish.
+    HalfInstalled,
+    /// dpkg `triggers-awaited` / `triggers-pending`: installed, triggers not yet run.
+    TriggersPending,
+}
+
+/// One package found in a target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    /// Package name as its packaging system spells it.
+    pub name: String,
+    /// Version as recorded, including any epoch (`1:2.38.1-5+b1`).
+    pub version: String,
+    /// The packaging system.
+    pub ecosystem: Ecosystem,
+    /// The canonical package URL.
+    pub purl: Purl,
+    /// CPU architecture (`amd64`, `x86_64`, `aarch64`, `noarch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// The source package, for OS packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourcePackage>,
+    /// Declared licenses, as the package database states them (SPDX ids where it uses them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<String>,
+    /// Install state, where the package database records one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<InstallState>,
+    /// Where the package was recorded (the database file) and which layer added it.
+    pub locations: Vec<Location>,
+    /// Files the package owns, as absolute paths inside the target (`/usr/bin/openssl`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+}
+
+impl Package {
+    /// A package with only the required fields set.
+    pub fn new(
+        ecosystem: Ecosystem,
+        name: impl Into<String>,
+        version: impl Into<String>,
+        purl: impl Into<Purl>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            ecosystem,
+            purl: purl.into(),
+            arch: None,
+            source: None,
+            licenses: Vec::new(),
+            state: None,
+            locations: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// A stable identifier for this package inside one inventory: its purl, which already
+    /// carries name, version, architecture and distribution.
+    pub fn id(&self) -> &str {
+        self.purl.as_str()
+    }
+}

@@ -326,3 +326,172 @@ impl<R: BufRead> Read for LimitedReader<'_, R> {
         Ok(read)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+    use crate::NoReporter;
+    use crate::digest;
+
+    /// Wants files under `etc/` and records their content.
+    struct Etc;
+
+    impl Analyzer for Etc {
+        type Output = String;
+        fn cache_version(&self) -> &str {
+            "test"
+        }
+        fn wants(&self, path: &str) -> bool {
+            path.starts_with("etc/")
+        }
+        fn max_file_size(&self) -> u64 {
+            16
+        }
+        fn analyze(
+            &self,
+            _: &str,
+            _: u64,
+            content: &mut dyn Read,
+        ) -> Result<Option<String>, String> {
+            let mut text = String::new();
+            content
+                .read_to_string(&mut text)
+                .map_err(|error| error.to_string())?;
+            Ok(Some(text))
+        }
+    }
+
+    /// A tar with raw entry names (the tar crate refuses to build `..` paths itself).
+    fn tar(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, kind, content) in entries {
+            let mut header = tar::Header::new_old();
+            header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_entry_type(*kind);
+            header.set_size(content.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder.append(&header, *content).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn scan(blob: &[u8], limits: &Limits) -> Result<LayerScan<String>, Error> {
+        let expected = Expected::Blob(Digest::parse(&digest::sha256(blob)).unwrap());
+        let context = LayerContext {
+            index: 0,
+            digest: "sha256:test",
+            expected: &expected,
+            limits,
+            reporter: &NoReporter,
+        };
+        scan_layer(blob, &context, &Etc)
+    }
+
+    fn sample() -> Vec<u8> {
+        tar(&[
+            ("etc/os-release", tar::EntryType::Regular, b"ID=debian\n"),
+            ("etc/big", tar::EntryType::Regular, &[b'x'; 64]),
+            ("../../etc/shadow", tar::EntryType::Regular, b"escape"),
+            ("/etc/abs", tar::EntryType::Regular, b"absolute"),
+            ("etc/link", tar::EntryType::Symlink, b""),
+            ("usr/.wh.lib", tar::EntryType::Regular, b""),
+            ("opt/.wh..wh..opq", tar::EntryType::Regular, b""),
+        ])
+    }
+
+    #[test]
+    fn reads_plain_gzip_and_zstd_layers_alike() {
+        let plain = sample();
+        for blob in [
+            plain.clone(),
+            gzip(&plain),
+            zstd::encode_all(&plain[..], 1).unwrap(),
+        ] {
+            let scan = scan(&blob, &Limits::default()).unwrap();
+            assert_eq!(
+                scan.files,
+                [
+                    ("etc/os-release".to_owned(), Some("ID=debian\n".to_owned())),
+                    ("etc/big".to_owned(), None),
+                    ("etc/abs".to_owned(), Some("absolute".to_owned())),
+                ]
+            );
+            assert_eq!(scan.shadows, ["etc/link"]);
+            assert_eq!(scan.whiteouts, ["usr/lib"]);
+            assert_eq!(scan.opaque_dirs, ["opt"]);
+            let messages: Vec<_> = scan.warnings.iter().map(|w| w.message.as_str()).collect();
+            assert_eq!(messages.len(), 2, "{messages:?}");
+            assert!(messages[0].contains("exceeds the 16 byte limit"));
+            assert!(messages[1].contains("escapes the image root"));
+        }
+    }
+
+    #[test]
+    fn digest_mismatch_is_an_error() {
+        let blob = gzip(&sample());
+        let expected = Expected::Blob(Digest::parse(&digest::sha256(b"other")).unwrap());
+        let context = LayerContext {
+            index: 0,
+            digest: "sha256:test",
+            expected: &expected,
+            limits: &Limits::default(),
+            reporter: &NoReporter,
+        };
+        let error = scan_layer(&blob[..], &context, &Etc).unwrap_err();
+        assert!(matches!(error, Error::DigestMismatch { .. }), "{error}");
+    }
+
+    #[test]
+    fn truncated_and_corrupt_streams_are_errors_naming_the_layer() {
+        let blob = gzip(&sample());
+        let truncated = &blob[..blob.len() / 2];
+        let error = scan(truncated, &Limits::default()).unwrap_err();
+        assert!(matches!(error, Error::Layer { .. }), "{error}");
+        assert!(error.to_string().contains("sha256:test"), "{error}");
+        let mut corrupt = zstd::encode_all(&sample()[..], 1).unwrap();
+        let middle = corrupt.len() / 2;
+        corrupt[middle] ^= 0xff;
+        assert!(scan(&corrupt, &Limits::default()).is_err());
+        assert!(
+            scan(
+                b"not a tar at all, just text that is long enough",
+                &Limits::default()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn decompression_bombs_are_stopped() {
+        let zeros = vec![0_u8; 8 << 20];
+        let bomb = tar(&[("etc/zeros", tar::EntryType::Regular, &zeros)]);
+        let blob = gzip(&bomb);
+        let size_limit = Limits {
+            max_layer_size: 1 << 20,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            scan(&blob, &size_limit),
+            Err(Error::DecompressionLimit { .. })
+        ));
+        let ratio_limit = Limits {
+            max_ratio: 10,
+            ratio_threshold: 1 << 20,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            scan(&blob, &ratio_limit),
+            Err(Error::DecompressionLimit { .. })
+        ));
+        assert!(scan(&blob, &Limits::default()).is_ok());
+    }
+}

@@ -68,3 +68,58 @@ pub use reporter::{NoReporter, Reporter};
 pub use scan::{Limits, ScanOptions, ScanResult, ScannedFile, Scanner};
 pub use source::RegistryOptions;
 pub use target::Target;
+
+/// Entry points for the fuzz targets in `/fuzz`, behind the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    use std::io::Read;
+
+    use crate::layer::{self, Expected, LayerContext};
+    use crate::{Analyzer, Error, Limits, NoReporter};
+
+    /// Wants every file and records nothing but its path.
+    struct AllPaths;
+
+    impl Analyzer for AllPaths {
+        type Output = ();
+        fn cache_version(&self) -> &str {
+            "fuzzing"
+        }
+        fn wants(&self, _path: &str) -> bool {
+            true
+        }
+        fn max_file_size(&self) -> u64 {
+            1 << 20
+        }
+        fn analyze(&self, _: &str, _: u64, content: &mut dyn Read) -> Result<Option<()>, String> {
+            std::io::copy(content, &mut std::io::sink()).map_err(|error| error.to_string())?;
+            Ok(Some(()))
+        }
+    }
+
+    /// Reads `blob` as a layer (checked against its own digest) and returns the paths of its
+    /// files, whiteouts and links.
+    pub fn layer_paths(blob: &[u8]) -> Result<Vec<String>, Error> {
+        let limits = Limits {
+            max_layer_size: 64 << 20,
+            ..Limits::default()
+        };
+        let expected = Expected::Blob(crate::digest::Digest::parse(&crate::digest::sha256(blob))?);
+        let context = LayerContext {
+            index: 0,
+            digest: "sha256:fuzz",
+            expected: &expected,
+            limits: &limits,
+            reporter: &NoReporter,
+        };
+        let scan = layer::scan_layer(blob, &context, &AllPaths)?;
+        Ok(scan
+            .files
+            .into_iter()
+            .map(|(path, _)| path)
+            .chain(scan.shadows)
+            .chain(scan.whiteouts)
+            .chain(scan.opaque_dirs)
+            .collect())
+    }
+}

@@ -193,7 +193,11 @@ fn walk_entries<A: Analyzer, R: Read>(
             continue;
         }
         match entry.header().entry_type() {
-            tar::EntryType::Directory => {}
+            tar::EntryType::Directory
+            | tar::EntryType::GNULongName
+            | tar::EntryType::GNULongLink
+            | tar::EntryType::XGlobalHeader
+            | tar::EntryType::XHeader => {}
             tar::EntryType::Regular | tar::EntryType::Continuous => {
                 if !analyzer.wants(&path) {
                     continue;
@@ -220,10 +224,6 @@ fn walk_entries<A: Analyzer, R: Read>(
                 };
                 scan.files.push((path, output));
             }
-            tar::EntryType::GNULongName
-            | tar::EntryType::GNULongLink
-            | tar::EntryType::XGlobalHeader
-            | tar::EntryType::XHeader => {}
             _ => scan.shadows.push(path),
         }
     }
@@ -241,7 +241,8 @@ fn warning(path: &str, layer: &str, message: &str) -> Warning {
 /// The decompressor chosen by the blob's first bytes: media types lie often enough (plain
 /// tars labelled gzip by old tools) that the bytes decide.
 enum Decoder<R: BufRead> {
-    Gzip(flate2::bufread::MultiGzDecoder<R>),
+    // Boxed: the inflate state is ~270 bytes, the other variants a few dozen.
+    Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
     Plain(R),
 }
@@ -249,7 +250,7 @@ enum Decoder<R: BufRead> {
 impl<R: BufRead> Decoder<R> {
     fn detect(magic: &[u8], reader: R) -> io::Result<Self> {
         Ok(if magic.starts_with(&[0x1f, 0x8b]) {
-            Self::Gzip(flate2::bufread::MultiGzDecoder::new(reader))
+            Self::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(reader)))
         } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Self::Zstd(zstd::stream::read::Decoder::with_buffer(reader)?)
         } else {
@@ -340,7 +341,7 @@ mod tests {
 
     impl Analyzer for Etc {
         type Output = String;
-        fn cache_version(&self) -> &str {
+        fn cache_version(&self) -> &'static str {
             "test"
         }
         fn wants(&self, path: &str) -> bool {

@@ -82,7 +82,7 @@ pub mod fuzzing {
 
     impl Analyzer for AllPaths {
         type Output = ();
-        fn cache_version(&self) -> &str {
+        fn cache_version(&self) -> &'static str {
             "fuzzing"
         }
         fn wants(&self, _path: &str) -> bool {

@@ -173,7 +173,7 @@ pub(crate) enum Document {
     /// A list of images to choose from.
     Index(Vec<Descriptor>),
     /// One image.
-    Manifest(Manifest),
+    Manifest(Box<Manifest>),
 }
 
 impl Document {
@@ -200,7 +200,7 @@ impl Document {
                 reason: "manifest has no config descriptor".into(),
             });
         }
-        Ok(Self::Manifest(manifest))
+        Ok(Self::Manifest(Box::new(manifest)))
     }
 }
 
@@ -228,10 +228,10 @@ pub(crate) fn choose<'a>(
         None => entries
             .iter()
             .filter(|entry| {
-                !entry
+                entry
                     .annotations
                     .get("vnd.docker.reference.type")
-                    .is_some_and(|kind| kind == "attestation-manifest")
+                    .is_none_or(|kind| kind != "attestation-manifest")
             })
             .collect(),
     };
@@ -275,24 +275,22 @@ mod tests {
         ];
         let amd64 = Platform::parse("linux/amd64").unwrap();
         let arm64 = Platform::parse("linux/arm64").unwrap();
-        assert!(std::ptr::eq(
-            choose(&entries, None, &amd64, "x").unwrap(),
-            &entries[1]
-        ));
-        assert!(std::ptr::eq(
-            choose(&entries, None, &arm64, "x").unwrap(),
-            &entries[0]
-        ));
+        let chosen = |platform| {
+            choose(&entries, None, platform, "x")
+                .unwrap()
+                .platform
+                .clone()
+        };
+        assert_eq!(chosen(&amd64), Some(amd64.clone()));
+        assert_eq!(chosen(&arm64).unwrap().variant.as_deref(), Some("v8"));
         let s390 = Platform::parse("linux/s390x").unwrap();
         assert!(matches!(
             choose(&entries, None, &s390, "x"),
             Err(Error::ImageNotFound { .. })
         ));
         let tagged = [entry(None, Some("1.0")), entry(None, Some("2.0"))];
-        assert!(std::ptr::eq(
-            choose(&tagged, Some("2.0"), &amd64, "x").unwrap(),
-            &tagged[1]
-        ));
+        let chosen = choose(&tagged, Some("2.0"), &amd64, "x").unwrap();
+        assert_eq!(chosen.annotations[REF_NAME], "2.0");
         assert!(choose(&tagged, Some("3.0"), &amd64, "x").is_err());
         assert!(choose(&tagged, None, &amd64, "x").is_err());
     }

@@ -103,10 +103,8 @@ impl Scanner {
     ) -> Result<ScanResult<A::Output>, Error> {
         let platform = &self.options.platform;
         match target {
-            Target::Dir(path) => self.scan_tree(target, path, TreeKind::Source, analyzer, reporter),
-            Target::Rootfs(path) => {
-                self.scan_tree(target, path, TreeKind::Rootfs, analyzer, reporter)
-            }
+            Target::Dir(path) => scan_tree(target, path, TreeKind::Source, analyzer, reporter),
+            Target::Rootfs(path) => scan_tree(target, path, TreeKind::Rootfs, analyzer, reporter),
             Target::OciDir { path, tag } => {
                 let (source, image) = source::open_oci_dir(path, tag.as_deref(), platform)?;
                 self.scan_image(target, &source, image, analyzer, reporter)
@@ -125,31 +123,6 @@ impl Scanner {
                 self.scan_image(target, &source, image, analyzer, reporter)
             }
         }
-    }
-
-    fn scan_tree<A: Analyzer>(
-        &self,
-        target: &Target,
-        root: &std::path::Path,
-        kind: TreeKind,
-        analyzer: &A,
-        reporter: &dyn Reporter,
-    ) -> Result<ScanResult<A::Output>, Error> {
-        let walked = filesystem::walk(root, kind, analyzer, reporter)?;
-        Ok(ScanResult {
-            target: target_info(target, None),
-            files: walked
-                .files
-                .into_iter()
-                .map(|(path, output)| ScannedFile {
-                    path,
-                    layer: None,
-                    visible: true,
-                    output,
-                })
-                .collect(),
-            warnings: walked.warnings,
-        })
     }
 
     fn scan_image<A: Analyzer>(
@@ -213,6 +186,30 @@ impl Scanner {
             warnings,
         })
     }
+}
+
+fn scan_tree<A: Analyzer>(
+    target: &Target,
+    root: &std::path::Path,
+    kind: TreeKind,
+    analyzer: &A,
+    reporter: &dyn Reporter,
+) -> Result<ScanResult<A::Output>, Error> {
+    let walked = filesystem::walk(root, kind, analyzer, reporter)?;
+    Ok(ScanResult {
+        target: target_info(target, None),
+        files: walked
+            .files
+            .into_iter()
+            .map(|(path, output)| ScannedFile {
+                path,
+                layer: None,
+                visible: true,
+                output,
+            })
+            .collect(),
+        warnings: walked.warnings,
+    })
 }
 
 fn target_info(target: &Target, image: Option<custody_model::ImageInfo>) -> TargetInfo {

@@ -109,8 +109,8 @@ impl Target {
             Self::Dir(path)
             | Self::Rootfs(path)
             | Self::OciArchive(path)
-            | Self::DockerArchive(path) => path.display().to_string(),
-            Self::OciDir { path, tag: None } => path.display().to_string(),
+            | Self::DockerArchive(path)
+            | Self::OciDir { path, tag: None } => path.display().to_string(),
             Self::OciDir {
                 path,
                 tag: Some(tag),
@@ -136,15 +136,16 @@ fn is_scheme(scheme: &str) -> bool {
 /// `oci-dir:PATH[:TAG]`: a trailing `:TAG` is a tag only when the whole value is not itself an
 /// existing path, so layouts in directories whose names contain colons still open.
 fn parse_oci_dir(value: &str) -> Target {
-    if !Path::new(value).exists() {
-        if let Some((path, tag)) = value.rsplit_once(':') {
-            if !path.is_empty() && !tag.is_empty() && !tag.contains('/') {
-                return Target::OciDir {
-                    path: PathBuf::from(path),
-                    tag: Some(tag.to_owned()),
-                };
-            }
-        }
+    if !Path::new(value).exists()
+        && let Some((path, tag)) = value.rsplit_once(':')
+        && !path.is_empty()
+        && !tag.is_empty()
+        && !tag.contains('/')
+    {
+        return Target::OciDir {
+            path: PathBuf::from(path),
+            tag: Some(tag.to_owned()),
+        };
     }
     Target::OciDir {
         path: PathBuf::from(value),

@@ -38,4 +38,4 @@ pub use distro::Distro;
 pub use inventory::{Dependency, ImageInfo, Inventory, LayerInfo, TargetInfo, TargetKind, Warning};
 pub use location::Location;
 pub use package::{Ecosystem, InstallState, Package, SourcePackage};
-pub use purl::Purl;
+pub use purl::{Purl, PurlBuilder};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A canonical package URL such as `pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64`.
 ///
-/// Built with [`Purl::new`] and [`Purl::with_qualifier`]; components are percent-encoded as the
+/// Built with [`Purl::new`] and [`PurlBuilder::with_qualifier`]; components are percent-encoded as the
 /// purl specification requires (everything but `A-Z a-z 0-9 . - _ ~`), qualifiers are sorted by
 /// key and empty qualifier values are dropped, so two equal packages always print the same purl.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -33,6 +33,12 @@ pub(crate) trait ImageSource: Sync {
     /// Reads a small blob (an index, manifest or configuration) and verifies its digest.
     fn read_blob(&self, digest: &Digest) -> Result<Vec<u8>, Error>;
 
+    /// Reads a manifest or index by digest and verifies it. Layouts keep manifests as blobs;
+    /// registries serve them from a separate endpoint.
+    fn read_manifest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
+        self.read_blob(digest)
+    }
+
     /// Opens layer `index` (bottom first) for streaming; the caller verifies its digest
     /// while reading.
     fn open_layer(
@@ -60,11 +66,11 @@ fn resolve_manifest(
     let mut tag = tag;
     for _ in 0..MAX_DEPTH {
         match document {
-            Document::Manifest(manifest) => return Ok((digest, manifest)),
+            Document::Manifest(manifest) => return Ok((digest, *manifest)),
             Document::Index(entries) => {
                 let chosen = manifest::choose(&entries, tag, platform, location)?;
                 let chosen_digest = Digest::parse(&chosen.digest)?;
-                let bytes = source.read_blob(&chosen_digest)?;
+                let bytes = source.read_manifest(&chosen_digest)?;
                 document = Document::parse(&bytes, &chosen.digest)?;
                 digest = Some(chosen.digest.clone());
                 tag = None;

@@ -40,6 +40,7 @@ pub struct RegistryOptions {
 pub(crate) struct Registry {
     client: Client,
     reference: Reference,
+    auth: RegistryAuth,
     runtime: Runtime,
 }
 
@@ -76,6 +77,27 @@ impl ImageSource for Registry {
         let bytes = bytes.map_err(|source| self.registry_error(source))?;
         digest.verify(&digest_text, &bytes)?;
         Ok(bytes)
+    }
+
+    fn read_manifest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
+        let digest_text = digest.to_string();
+        let reference = self.reference.clone_with_digest(digest_text.clone());
+        let (bytes, _) = self
+            .runtime
+            .block_on(self.client.pull_manifest_raw(
+                &reference,
+                &self.auth,
+                &ACCEPTED_MANIFEST_TYPES,
+            ))
+            .map_err(|source| self.registry_error(source))?;
+        if bytes.len() as u64 > MAX_DOCUMENT_SIZE {
+            return Err(Error::MalformedImage {
+                location: digest_text,
+                reason: format!("manifest larger than {MAX_DOCUMENT_SIZE} bytes"),
+            });
+        }
+        digest.verify(&digest_text, &bytes)?;
+        Ok(bytes.to_vec())
     }
 
     fn open_layer(
@@ -132,13 +154,14 @@ pub(crate) fn open_registry(
     let registry = Registry {
         client,
         reference: parsed,
+        auth,
         runtime,
     };
     let (bytes, digest) = registry
         .runtime
         .block_on(registry.client.pull_manifest_raw(
             &registry.reference,
-            &auth,
+            &registry.auth,
             &ACCEPTED_MANIFEST_TYPES,
         ))
         .map_err(|source| registry.registry_error(source))?;

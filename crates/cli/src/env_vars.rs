@@ -1,0 +1,16 @@
+//! Every environment variable custody reads, declared once.
+
+/// The cache directory (layer results; later the vulnerability database).
+pub(crate) const CUSTODY_CACHE_DIR: &str = "CUSTODY_CACHE_DIR";
+
+/// A registry password, so it need not appear on the command line.
+pub(crate) const CUSTODY_REGISTRY_PASSWORD: &str = "CUSTODY_REGISTRY_PASSWORD";
+
+/// Docker's configuration directory, holding `config.json` with registry credentials.
+pub(crate) const DOCKER_CONFIG: &str = "DOCKER_CONFIG";
+
+/// Disables colours when set to anything (<https://no-color.org>).
+pub(crate) const NO_COLOR: &str = "NO_COLOR";
+
+/// Overrides the log filter (`tracing` directives, e.g. `custody_artifact=debug`).
+pub(crate) const CUSTODY_LOG: &str = "CUSTODY_LOG";

@@ -1,0 +1,86 @@
+//! The `custody` binary: parses arguments, runs one command, renders errors and picks the exit
+//! code. Engines live in the `custody-*` library crates; this crate only wires them together.
+
+mod args;
+mod commands;
+mod env_vars;
+mod printer;
+mod render;
+mod reporter;
+mod settings;
+
+use std::io::{self, Write as _};
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use owo_colors::OwoColorize as _;
+
+use crate::args::{Cli, ColorChoice, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    configure_colors(cli.global.color);
+    init_logging(cli.global.debug);
+    let quiet = cli.global.quiet;
+    let result = match cli.command {
+        Command::Sbom(args) => commands::sbom(&args, quiet),
+        Command::Cache(command) => commands::cache(command, quiet),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn configure_colors(choice: ColorChoice) {
+    let choice = match choice {
+        ColorChoice::Auto if std::env::var_os(env_vars::NO_COLOR).is_some() => {
+            anstream::ColorChoice::Never
+        }
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+fn init_logging(debug: bool) {
+    let default = if debug { "debug" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env(env_vars::CUSTODY_LOG)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_target(debug)
+        .without_time()
+        .init();
+}
+
+/// A closed stdout (`custody sbom … | head`) is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints the error, its causes and any hint, uv-style.
+fn report(error: &anyhow::Error) {
+    let mut stderr = anstream::stderr().lock();
+    let _ = writeln!(stderr, "{}: {error}", "error".red().bold());
+    for cause in error.chain().skip(1) {
+        let _ = writeln!(stderr, "  {}: {cause}", "caused by".red());
+    }
+    let hint = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<custody_artifact::Error>())
+        .and_then(custody_artifact::Error::hint);
+    if let Some(hint) = hint {
+        let _ = writeln!(stderr, "{}: {hint}", "hint".cyan().bold());
+    }
+}

@@ -1,0 +1,78 @@
+//! The inventory as a table: one row per package, a summary line above.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_HORIZONTAL_ONLY;
+use comfy_table::{ContentArrangement, Table};
+use custody_model::{InstallState, Inventory, Package};
+use owo_colors::OwoColorize as _;
+
+/// Writes the table of packages.
+pub(crate) fn inventory_table(inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+    let distro = inventory
+        .distro
+        .as_ref()
+        .map_or_else(|| "no OS detected".to_owned(), ToString::to_string);
+    writeln!(
+        out,
+        "{} {}  {}  {} packages",
+        inventory.target.kind.scheme().dimmed(),
+        inventory.target.name.bold(),
+        distro,
+        inventory.packages.len()
+    )?;
+    if inventory.packages.is_empty() {
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(["NAME", "VERSION", "TYPE", "ARCH", "SOURCE", "LAYER"]);
+    for package in &inventory.packages {
+        table.add_row([
+            package.name.clone(),
+            version_cell(package),
+            package.ecosystem.to_string(),
+            package.arch.clone().unwrap_or_default(),
+            package
+                .source
+                .as_ref()
+                .filter(|source| source.name != package.name)
+                .map(|source| source.name.clone())
+                .unwrap_or_default(),
+            package
+                .locations
+                .first()
+                .and_then(|location| location.layer.as_deref())
+                .map(short_digest)
+                .unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{table}")
+}
+
+fn version_cell(package: &Package) -> String {
+    match package.state {
+        None | Some(InstallState::Installed) => package.version.clone(),
+        Some(state) => {
+            let state = serde_plain(state);
+            format!("{} ({state})", package.version)
+        }
+    }
+}
+
+fn serde_plain(state: InstallState) -> &'static str {
+    match state {
+        InstallState::Installed => "installed",
+        InstallState::HalfConfigured => "half-configured",
+        InstallState::Unpacked => "unpacked",
+        InstallState::HalfInstalled => "half-installed",
+        InstallState::TriggersPending => "triggers-pending",
+    }
+}
+
+fn short_digest(digest: &str) -> String {
+    let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
+    hex.get(..12).unwrap_or(hex).to_owned()
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the `custody` binary. One test binary for the crate: add modules here.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test support code: a failed unwrap is a failed test"
+)]
+
+mod common;
+mod help;
+mod image;
+mod targets;

@@ -1,0 +1,286 @@
+//! [`Cataloger`]: the [`Analyzer`] that routes package databases and OS release files, by
+//! path alone, to their parsers, and the [`Fragment`]s it yields per file.
+//!
+//! Databases are recognised anywhere in a tree, not only at its root, so a source tree or
+//! backup holding a root filesystem is inventoried too; the part of the path before the
+//! well-known location is the fragment's *root*, and the resolver pairs each database with the
+//! release file of the same root.
+
+use std::io::Read;
+
+use custody_artifact::Analyzer;
+use custody_model::Distro;
+use serde::{Deserialize, Serialize};
+
+use crate::os::{apk, distro, dpkg, rpm};
+use crate::{PackageRecord, ParseError};
+
+/// Bumped whenever a parser's output changes, so cached layer results are not reused.
+const CACHE_VERSION: &str = "inventory-os-1";
+
+/// Largest database file read. RHEL's `rpmdb.sqlite` with a thousand packages is ~100 MiB;
+/// anything several times that is hostile or not a package database.
+const MAX_DATABASE_SIZE: u64 = 512 << 20;
+
+/// What one file contributed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Fragment {
+    /// Packages recorded by a package database.
+    Packages {
+        /// The records, in database order.
+        records: Vec<PackageRecord>,
+        /// Entries of the database that were corrupt and skipped.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skipped: Vec<String>,
+    },
+    /// The files owned by one dpkg package (`info/<name>[:<arch>].list` or `.md5sums`).
+    OwnedFiles {
+        /// The package name, without any `:arch` suffix.
+        package: String,
+        /// Absolute paths.
+        files: Vec<String>,
+    },
+    /// An operating-system release file.
+    Release(Distro),
+}
+
+/// The kind of file a path names, decided from the path alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    DpkgStatus,
+    DpkgFileList,
+    DpkgMd5sums,
+    ApkInstalled,
+    Rpm(rpm::RpmDbFormat),
+    /// A release file, with its priority (lower wins) among [`distro::RELEASE_FILES`].
+    Release(usize),
+}
+
+/// A path split into the root it is under and the kind of file it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Route<'a> {
+    pub(crate) root: &'a str,
+    pub(crate) kind: FileKind,
+}
+
+const RPM_DIRECTORIES: [&str; 3] = ["var/lib/rpm", "usr/lib/sysimage/rpm", "usr/share/rpm"];
+
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "dpkg writes `.list` and `.md5sums` in lowercase; other spellings are not dpkg's"
+)]
+/// Decides what `path` is. Looks at the file name first, so the common case — a file no
+/// cataloger wants — costs one suffix comparison.
+pub(crate) fn route(path: &str) -> Option<Route<'_>> {
+    let (directory, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let under = |location: &str| strip_location(directory, location);
+    let kind_in = |location: &str, kind: FileKind| under(location).map(|root| Route { root, kind });
+    match name {
+        "status" => kind_in("var/lib/dpkg", FileKind::DpkgStatus),
+        "installed" => kind_in("lib/apk/db", FileKind::ApkInstalled),
+        "Packages" | "Packages.db" | "rpmdb.sqlite" => {
+            let format = rpm::RpmDbFormat::from_file_name(name)?;
+            RPM_DIRECTORIES
+                .iter()
+                .find_map(|location| kind_in(location, FileKind::Rpm(format)))
+        }
+        _ if name.ends_with(".list") => kind_in("var/lib/dpkg/info", FileKind::DpkgFileList),
+        _ if name.ends_with(".md5sums") => kind_in("var/lib/dpkg/info", FileKind::DpkgMd5sums)
+            .or_else(|| kind_in("var/lib/dpkg/status.d", FileKind::DpkgMd5sums)),
+        _ if directory.ends_with("status.d") => {
+            kind_in("var/lib/dpkg/status.d", FileKind::DpkgStatus)
+        }
+        _ => {
+            let is_release_name = distro::RELEASE_FILES
+                .iter()
+                .any(|release| release.rsplit_once('/').map_or(*release, |(_, file)| file) == name);
+            if !is_release_name {
+                return None;
+            }
+            distro::RELEASE_FILES
+                .iter()
+                .enumerate()
+                .find_map(|(priority, release)| {
+                    strip_location(path, release).map(|root| Route {
+                        root,
+                        kind: FileKind::Release(priority),
+                    })
+                })
+        }
+    }
+}
+
+/// If `directory` is `location` or ends with `/location`, the part before it (the root,
+/// without a trailing slash).
+fn strip_location<'a>(directory: &'a str, location: &str) -> Option<&'a str> {
+    if directory == location {
+        return Some("");
+    }
+    let root = directory.strip_suffix(location)?.strip_suffix('/')?;
+    Some(root)
+}
+
+/// The name of the package a dpkg `info/` file belongs to: `libc6:amd64.list` → `libc6`.
+fn info_package(path: &str) -> Option<String> {
+    let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
+    let stem = name.rsplit_once('.')?.0;
+    let package = stem.split_once(':').map_or(stem, |(package, _)| package);
+    (!package.is_empty()).then(|| package.to_owned())
+}
+
+/// Reads package databases and OS release files, recognised by path anywhere in a tree; each
+/// file yields one [`Fragment`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Cataloger;
+
+impl Cataloger {
+    /// Parses the content of a routed file.
+    fn parse(path: &str, kind: FileKind, content: &[u8]) -> Result<Option<Fragment>, ParseError> {
+        let packages = |records: Vec<PackageRecord>| Fragment::Packages {
+            records,
+            skipped: Vec::new(),
+        };
+        Ok(match kind {
+            FileKind::DpkgStatus => Some(packages(dpkg::parse_status(content)?)),
+            FileKind::ApkInstalled => Some(packages(apk::parse_installed(content)?)),
+            FileKind::Rpm(format) => {
+                let database = rpm::parse_rpmdb(format, content)?;
+                Some(Fragment::Packages {
+                    records: database.packages,
+                    skipped: database.skipped.iter().map(ToString::to_string).collect(),
+                })
+            }
+            FileKind::DpkgFileList => info_package(path).map(|package| Fragment::OwnedFiles {
+                package,
+                files: dpkg::parse_file_list(content),
+            }),
+            FileKind::DpkgMd5sums => info_package(path).map(|package| Fragment::OwnedFiles {
+                package,
+                files: dpkg::parse_md5sums(content),
+            }),
+            FileKind::Release(priority) => distro::RELEASE_FILES
+                .get(priority)
+                .and_then(|release| {
+                    if release.ends_with("os-release") {
+                        distro::parse_os_release(content)
+                    } else {
+                        distro::parse_release_file(release, content)
+                    }
+                })
+                .map(Fragment::Release),
+        })
+    }
+}
+
+impl Analyzer for Cataloger {
+    type Output = Fragment;
+
+    fn cache_version(&self) -> &str {
+        CACHE_VERSION
+    }
+
+    fn wants(&self, path: &str) -> bool {
+        route(path).is_some()
+    }
+
+    fn max_file_size(&self) -> u64 {
+        MAX_DATABASE_SIZE
+    }
+
+    fn analyze(
+        &self,
+        path: &str,
+        size: u64,
+        content: &mut dyn Read,
+    ) -> Result<Option<Fragment>, String> {
+        let Some(route) = route(path) else {
+            return Ok(None);
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        content
+            .take(MAX_DATABASE_SIZE)
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("reading failed: {error}"))?;
+        Self::parse(path, route.kind, &bytes).map_err(|error| error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_databases_anywhere_in_a_tree() {
+        assert_eq!(
+            route("var/lib/dpkg/status"),
+            Some(Route {
+                root: "",
+                kind: FileKind::DpkgStatus
+            })
+        );
+        assert_eq!(
+            route("backup/rootfs/var/lib/dpkg/status"),
+            Some(Route {
+                root: "backup/rootfs",
+                kind: FileKind::DpkgStatus
+            })
+        );
+        assert_eq!(
+            route("var/lib/dpkg/status.d/libc6").unwrap().kind,
+            FileKind::DpkgStatus
+        );
+        assert_eq!(
+            route("var/lib/dpkg/status.d/libc6.md5sums").unwrap().kind,
+            FileKind::DpkgMd5sums
+        );
+        assert_eq!(
+            route("var/lib/dpkg/info/libc6:amd64.list").unwrap().kind,
+            FileKind::DpkgFileList
+        );
+        assert_eq!(
+            route("lib/apk/db/installed").unwrap().kind,
+            FileKind::ApkInstalled
+        );
+        assert_eq!(
+            route("usr/lib/sysimage/rpm/rpmdb.sqlite").unwrap().kind,
+            FileKind::Rpm(rpm::RpmDbFormat::Sqlite)
+        );
+        assert_eq!(
+            route("var/lib/rpm/Packages").unwrap().kind,
+            FileKind::Rpm(rpm::RpmDbFormat::BerkeleyDb)
+        );
+        assert!(matches!(
+            route("etc/os-release").unwrap().kind,
+            FileKind::Release(_)
+        ));
+        assert_eq!(route("x/etc/os-release").unwrap().root, "x");
+    }
+
+    #[test]
+    fn ignores_lookalikes() {
+        for path in [
+            "status",
+            "var/lib/dpkg/statusx",
+            "home/var/lib/dpkgstatus",
+            "notvar/lib/dpkg/status",
+            "var/lib/dpkg/info/libc6.conffiles",
+            "src/os-release.rs",
+            "var/lib/rpm/Packages.txt",
+        ] {
+            assert_eq!(route(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn names_the_package_of_info_files() {
+        assert_eq!(
+            info_package("var/lib/dpkg/info/libc6:amd64.list").as_deref(),
+            Some("libc6")
+        );
+        assert_eq!(
+            info_package("var/lib/dpkg/info/zlib1g.md5sums").as_deref(),
+            Some("zlib1g")
+        );
+        assert_eq!(info_package("var/lib/dpkg/info/.list"), None);
+    }
+}

@@ -1,0 +1,3 @@
+//! custody-inventory's integration tests: one binary, one module per cataloger.
+
+mod rpm;

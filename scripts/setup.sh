@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine (run as root):
+#   - Debian packages: the CNCF distribution registry, skopeo and umoci (image interop),
+#     apache2-utils (htpasswd for authenticated registries), hyperfine (benchmarks);
+#   - a Python virtual environment at .peers (override with CUSTODY_PEERS) with the real SBOM
+#     validators and peer tools, installed by ../shared/bench/install-peers.sh;
+#   - cargo-deny, for the dependency policy check.
+# Idempotent: skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need_apt=()
+for pair in docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils \
+            hyperfine:hyperfine; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+peers=${CUSTODY_PEERS:-$PWD/.peers}
+shared=${CUSTODY_SHARED_DIR:-$PWD/../shared}
+if [ ! -x "$peers/bin/pyspdxtools" ] || [ ! -x "$peers/bin/check-jsonschema" ]; then
+  bash "$shared/bench/install-peers.sh" "$peers"
+fi
+command -v cargo-deny >/dev/null 2>&1 || cargo install --locked cargo-deny
+echo "setup complete"

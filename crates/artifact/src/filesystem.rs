@@ -101,7 +101,9 @@ pub(crate) fn walk<A: Analyzer>(
                 ignore::WalkState::Continue
             })
         });
-    reporter.on_files_walked(walked.load(Ordering::Relaxed) % PROGRESS_BATCH);
+    let walked = walked.load(Ordering::Relaxed);
+    reporter.on_files_walked(walked % PROGRESS_BATCH);
+    tracing::debug!(root = %root.display(), files = walked, "tree walked");
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut warnings = warnings.into_inner().unwrap_or_default();

@@ -134,6 +134,12 @@ impl Scanner {
         reporter: &dyn Reporter,
     ) -> Result<ScanResult<A::Output>, Error> {
         let layers = &image.info.layers;
+        tracing::debug!(
+            manifest = image.info.manifest_digest.as_deref().unwrap_or("none"),
+            config = %image.info.config_digest,
+            layers = layers.len(),
+            "image resolved"
+        );
         reporter.on_image(&target.name(), layers.len());
         let scans: Vec<LayerScan<A::Output>> = layers
             .par_iter()
@@ -144,9 +150,11 @@ impl Scanner {
                 if let Some(scan) =
                     cache.and_then(|c| c.get(&layer.digest, analyzer.cache_version()))
                 {
+                    tracing::debug!(layer = %layer.digest, "layer results from the cache");
                     reporter.on_layer_done(index, true);
                     return Ok(scan);
                 }
+                let started = std::time::Instant::now();
                 reporter.on_layer_start(index, &layer.digest, layer.size);
                 let blob = source.open_layer(index, layer)?;
                 let context = LayerContext {
@@ -157,6 +165,13 @@ impl Scanner {
                     reporter,
                 };
                 let scan = layer::scan_layer(blob, &context, analyzer)?;
+                tracing::debug!(
+                    layer = %layer.digest,
+                    bytes = layer.size,
+                    files = scan.files.len(),
+                    elapsed = ?started.elapsed(),
+                    "layer read"
+                );
                 if let Some(cache) = cache {
                     cache.put(&layer.digest, analyzer.cache_version(), &scan)?;
                 }

@@ -9,7 +9,7 @@ mod render;
 mod reporter;
 mod settings;
 
-use std::io::{self, Write as _};
+use std::io::{self, IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -19,8 +19,8 @@ use crate::args::{Cli, ColorChoice, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    configure_colors(cli.global.color);
-    init_logging(cli.global.debug);
+    let colors = configure_colors(cli.global.color);
+    init_logging(cli.global.debug, colors);
     let quiet = cli.global.quiet;
     let result = match cli.command {
         Command::Sbom(args) => commands::sbom(&args, quiet),
@@ -36,7 +36,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn configure_colors(choice: ColorChoice) {
+/// Sets the colour choice for stdout and stderr, and says whether stderr gets colours.
+fn configure_colors(choice: ColorChoice) -> bool {
     let choice = match choice {
         ColorChoice::Auto if std::env::var_os(env_vars::NO_COLOR).is_some() => {
             anstream::ColorChoice::Never
@@ -46,14 +47,20 @@ fn configure_colors(choice: ColorChoice) {
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
     choice.write_global();
+    match choice {
+        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => true,
+        anstream::ColorChoice::Never => false,
+        anstream::ColorChoice::Auto => io::stderr().is_terminal(),
+    }
 }
 
 /// Logs go to stderr: warnings by default, everything with `--debug`, or what `CUSTODY_LOG`
 /// directives say. Directives are parsed only when given: parsing compiles regexes, a few
 /// milliseconds that a warm-cache scan should not pay.
-fn init_logging(debug: bool) {
+fn init_logging(debug: bool, colors: bool) {
     let builder = tracing_subscriber::fmt()
         .with_writer(io::stderr)
+        .with_ansi(colors)
         .with_target(debug)
         .without_time();
     match std::env::var(env_vars::CUSTODY_LOG) {

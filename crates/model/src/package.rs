@@ -63,6 +63,20 @@ pub enum InstallState {
     TriggersPending,
 }
 
+impl InstallState {
+    /// The state as custody's JSON spells it (`half-configured`), also used in SBOM properties
+    /// and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Installed => "installed",
+            Self::HalfConfigured => "half-configured",
+            Self::Unpacked => "unpacked",
+            Self::HalfInstalled => "half-installed",
+            Self::TriggersPending => "triggers-pending",
+        }
+    }
+}
+
 /// One package found in a target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {

@@ -16,7 +16,7 @@ use crate::error::{Error, SbomFormat};
 use crate::identifier::UniqueIds;
 use crate::license::{self, DeclaredLicense};
 use crate::options::EncodeOptions;
-use crate::package::{dependency_edges, state_name, supplier};
+use crate::package::{dependency_edges, supplier};
 
 /// `bom-ref` of the metadata component, the target itself.
 const ROOT_REF: &str = "custody:target";
@@ -381,7 +381,7 @@ fn package_component<'a>(
         }
     }
     if let Some(state) = package.state {
-        properties.push(Property::new("custody:package:state", state_name(state)));
+        properties.push(Property::new("custody:package:state", state.as_str()));
     }
     for (index, location) in package.locations.iter().enumerate() {
         properties.push(Property::new(

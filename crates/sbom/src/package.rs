@@ -1,20 +1,9 @@
-//! Facts about packages that both encoders write the same way: install states, suppliers and
+//! Facts about packages that both encoders write the same way: suppliers and
 //! the dependency edges resolved to positions in [`Inventory::packages`].
 
 use std::collections::{BTreeSet, HashMap};
 
-use custody_model::{Ecosystem, InstallState, Inventory, Package};
-
-/// The install state as custody's JSON spells it (`half-configured`).
-pub(crate) fn state_name(state: InstallState) -> &'static str {
-    match state {
-        InstallState::Installed => "installed",
-        InstallState::HalfConfigured => "half-configured",
-        InstallState::Unpacked => "unpacked",
-        InstallState::HalfInstalled => "half-installed",
-        InstallState::TriggersPending => "triggers-pending",
-    }
-}
+use custody_model::{Ecosystem, Inventory, Package};
 
 /// Who supplied the package: for OS packages the distribution, by its os-release id.
 pub(crate) fn supplier<'a>(inventory: &'a Inventory, package: &Package) -> Option<&'a str> {

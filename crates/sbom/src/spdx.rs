@@ -16,7 +16,7 @@ use crate::error::{Error, SbomFormat};
 use crate::identifier::{UniqueIds, spdx_id_part};
 use crate::license::{self, LICENSE_LIST_VERSION};
 use crate::options::EncodeOptions;
-use crate::package::{dependency_edges, state_name, supplier};
+use crate::package::{dependency_edges, supplier};
 
 const DOCUMENT_ID: &str = "SPDXRef-DOCUMENT";
 const ROOT_ID: &str = "SPDXRef-Target";
@@ -365,7 +365,7 @@ fn package_entry<'a>(
         .state
         .filter(|state| *state != InstallState::Installed)
     {
-        entry.comment = Some(format!("install state: {}", state_name(state)));
+        entry.comment = Some(format!("install state: {}", state.as_str()));
     }
     if !package.purl.as_str().is_empty() {
         entry.external_refs.push(ExternalRef {

@@ -55,20 +55,7 @@ pub(crate) fn inventory_table(inventory: &Inventory, out: &mut dyn Write) -> io:
 fn version_cell(package: &Package) -> String {
     match package.state {
         None | Some(InstallState::Installed) => package.version.clone(),
-        Some(state) => {
-            let state = serde_plain(state);
-            format!("{} ({state})", package.version)
-        }
-    }
-}
-
-fn serde_plain(state: InstallState) -> &'static str {
-    match state {
-        InstallState::Installed => "installed",
-        InstallState::HalfConfigured => "half-configured",
-        InstallState::Unpacked => "unpacked",
-        InstallState::HalfInstalled => "half-installed",
-        InstallState::TriggersPending => "triggers-pending",
+        Some(state) => format!("{} ({})", package.version, state.as_str()),
     }
 }
 

@@ -189,3 +189,19 @@ pub(crate) fn skopeo_digest(reference: &str) -> String {
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
+
+/// A tool from the peers virtual environment (`CUSTODY_PEERS`, default `<workspace>/.peers`),
+/// which scripts/setup.sh creates; fails the test naming it when absent.
+pub(crate) fn peer_tool(name: &str) -> PathBuf {
+    let peers = std::env::var_os("CUSTODY_PEERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers"),
+        PathBuf::from,
+    );
+    let tool = peers.join("bin").join(name);
+    assert!(
+        tool.is_file(),
+        "{} is required: run scripts/setup.sh (or set CUSTODY_PEERS)",
+        tool.display()
+    );
+    tool
+}

@@ -5,6 +5,7 @@
 )]
 
 mod common;
+mod formats;
 mod help;
 mod image;
 mod targets;

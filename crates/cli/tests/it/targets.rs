@@ -252,15 +252,10 @@ fn registry_credentials_from_flags_and_docker_config() {
     let target = format!("registry:{reference}");
     let denied = context.run(&["sbom", &target, "--plain-http"]);
     assert_eq!(denied.status.code(), Some(2));
+    let insecure = format!("--insecure-registry={}", registry.address);
     let flags = context.inventory(
         &target,
-        &[
-            "--plain-http",
-            "--username",
-            "alice",
-            "--password",
-            "s3cret",
-        ],
+        &[&insecure, "--username", "alice", "--password", "s3cret"],
     );
     assert_eq!(packages(&flags), expected(true));
     // "alice:s3cret" in base64, as `docker login` writes it.
@@ -337,5 +332,74 @@ fn tampered_registry_blob_is_an_error() {
     assert!(
         output.stdout.is_empty(),
         "no inventory may be printed for a tampered image"
+    );
+}
+
+#[test]
+fn tampered_manifest_in_a_layout_is_an_error() {
+    let context = TestContext::new();
+    let layout = context.path("oci");
+    let test_image = image(layers(), "amd64");
+    write_layout(&layout, "1.0", &[&test_image]);
+    let manifest = layout
+        .join("blobs/sha256")
+        .join(test_image.manifest_digest.trim_start_matches("sha256:"));
+    // Still valid JSON, so only the digest check can catch it.
+    let tampered = String::from_utf8(fs_err::read(&manifest).unwrap())
+        .unwrap()
+        .replacen("\"schemaVersion\":2", "\"schemaVersion\": 2", 1);
+    fs_err::write(&manifest, tampered).unwrap();
+    let output = context.run(&["sbom", &format!("oci-dir:{}:1.0", layout.display())]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("digest mismatch"), "{stderr}");
+    assert!(stderr.contains(&test_image.manifest_digest), "{stderr}");
+}
+
+#[test]
+fn rootfs_symlinks_are_never_followed_out_of_the_root() {
+    let context = TestContext::new();
+    let outside = context.path("outside");
+    write_tree(&outside, &[("status", status(&[LIBC6]).as_bytes())]);
+    let rootfs = context.path("rootfs");
+    fs_err::create_dir_all(rootfs.join("var/lib")).unwrap();
+    std::os::unix::fs::symlink(&outside, rootfs.join("var/lib/dpkg")).unwrap();
+    let inventory = context.inventory(&format!("rootfs:{}", rootfs.display()), &[]);
+    assert_eq!(inventory["packages"], serde_json::json!([]));
+}
+
+#[test]
+fn corrupt_database_is_a_warning_naming_the_file_and_the_rest_is_reported() {
+    let context = TestContext::new();
+    let rootfs = context.path("rootfs");
+    write_tree(
+        &rootfs,
+        &[
+            ("etc/os-release", OS_RELEASE),
+            ("var/lib/dpkg/status", status(&[LIBC6]).as_bytes()),
+            (
+                "opt/other/var/lib/dpkg/status",
+                b"Package: broken\nthis line is not a field\n",
+            ),
+        ],
+    );
+    let output = context.run(&[
+        "sbom",
+        &format!("rootfs:{}", rootfs.display()),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: opt/other/var/lib/dpkg/status"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 2"), "{stderr}");
+    let inventory: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(inventory["packages"][0]["name"], "libc6");
+    assert_eq!(
+        inventory["warnings"][0]["path"],
+        "opt/other/var/lib/dpkg/status"
     );
 }

@@ -221,9 +221,24 @@ pub(crate) fn open_registry(
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct DockerConfig {
     #[serde(default)]
     auths: HashMap<String, DockerAuth>,
+    /// A credential helper for every registry (`docker-credential-<name>`).
+    #[serde(default)]
+    creds_store: Option<String>,
+    /// Credential helpers per registry.
+    #[serde(default)]
+    cred_helpers: HashMap<String, String>,
+}
+
+/// What a credential helper prints for `get`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperCredentials {
+    username: String,
+    secret: String,
 }
 
 #[derive(Deserialize)]
@@ -264,12 +279,22 @@ fn docker_config_credentials(path: &Path, registry: &str) -> Result<RegistryAuth
     let config: DockerConfig =
         serde_json::from_slice(&text).map_err(|error| invalid(error.to_string()))?;
     let wanted = registry_host(registry);
+    let helper = config
+        .cred_helpers
+        .iter()
+        .find_map(|(key, helper)| (registry_host(key) == wanted).then_some(helper));
+    if let Some(helper) = helper {
+        return helper_credentials(path, helper, registry);
+    }
     let Some(entry) = config
         .auths
         .iter()
         .find_map(|(key, entry)| (registry_host(key) == wanted).then_some(entry))
     else {
-        return Ok(RegistryAuth::Anonymous);
+        return match &config.creds_store {
+            Some(store) => helper_credentials(path, store, registry),
+            None => Ok(RegistryAuth::Anonymous),
+        };
     };
     if let Some(encoded) = entry.auth.as_deref().filter(|auth| !auth.is_empty()) {
         let decoded = base64::engine::general_purpose::STANDARD
@@ -291,6 +316,59 @@ fn docker_config_credentials(path: &Path, registry: &str) -> Result<RegistryAuth
         }
         _ => Ok(RegistryAuth::Anonymous),
     }
+}
+
+/// Asks the credential helper `docker-credential-<name>` for `registry`'s credentials, as
+/// Docker does: `get` with the server on stdin, JSON on stdout. A helper that has none (it
+/// exits non-zero) means anonymous access. The helper is the user's own configuration, never
+/// anything from a scanned artifact.
+fn helper_credentials(config: &Path, name: &str, registry: &str) -> Result<RegistryAuth, Error> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let invalid = |reason: String| Error::Credentials {
+        path: config.to_owned(),
+        reason,
+    };
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+    {
+        return Err(invalid(format!(
+            "credential helper name `{name}` is not a plain name"
+        )));
+    }
+    let program = format!("docker-credential-{name}");
+    let server = if registry_host(registry) == "docker.io" {
+        "https://index.docker.io/v1/"
+    } else {
+        registry
+    };
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| invalid(format!("cannot run {program}: {error}")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(server.as_bytes())
+            .map_err(|error| invalid(format!("cannot talk to {program}: {error}")))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|error| invalid(format!("cannot run {program}: {error}")))?;
+    if !output.status.success() {
+        tracing::debug!(%program, %server, "credential helper has no credentials");
+        return Ok(RegistryAuth::Anonymous);
+    }
+    let credentials: HelperCredentials = serde_json::from_slice(&output.stdout)
+        .map_err(|error| invalid(format!("{program} printed no credentials: {error}")))?;
+    Ok(RegistryAuth::Basic(
+        credentials.username,
+        credentials.secret,
+    ))
 }
 
 /// The host part of a Docker config `auths` key or registry name, with Docker Hub's many

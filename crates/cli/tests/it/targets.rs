@@ -272,6 +272,54 @@ fn registry_credentials_from_flags_and_docker_config() {
     );
     let config = context.inventory(&target, &["--plain-http", "--no-cache"]);
     assert_eq!(packages(&config), expected(true));
+
+    // A credential helper, as `docker login` with a keychain sets up: it must be asked for this
+    // registry's server, and what it answers is used.
+    let bin = context.path("bin");
+    write_tree(
+        &bin,
+        &[(
+            "docker-credential-fake",
+            format!(
+                "#!/bin/sh\n[ \"$1\" = get ] || exit 2\nread server\n[ \"$server\" = {} ] || exit 1\necho '{{\"ServerURL\":\"x\",\"Username\":\"alice\",\"Secret\":\"s3cret\"}}'\n",
+                registry.address
+            )
+            .as_bytes(),
+        )],
+    );
+    fs_err::set_permissions(
+        bin.join("docker-credential-fake"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    write_tree(
+        &context.path("docker"),
+        &[(
+            "config.json",
+            format!(r#"{{"credHelpers":{{"{}":"fake"}}}}"#, registry.address).as_bytes(),
+        )],
+    );
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let helped = context
+        .command()
+        .env("PATH", path)
+        .args([
+            "sbom",
+            &target,
+            "--plain-http",
+            "--no-cache",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        helped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&helped.stderr)
+    );
+    let helped: serde_json::Value = serde_json::from_slice(&helped.stdout).unwrap();
+    assert_eq!(packages(&helped), expected(true));
 }
 
 #[test]

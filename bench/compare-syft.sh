@@ -35,6 +35,7 @@ echo
 # name | custody target | syft target
 cases=(
   "rootfs|rootfs:$reference/rootfs|dir:$reference/rootfs"
+  "dir|dir:$reference/rootfs|dir:$reference/rootfs"
   "oci-dir|oci-dir:$reference/oci:1.0|oci-dir:$reference/oci"
   "docker-archive|docker-archive:$reference/image.tar|docker-archive:$reference/image.tar"
   "registry|registry:$image|registry:$image"

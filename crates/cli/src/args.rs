@@ -59,6 +59,75 @@ pub(crate) enum Command {
     /// Manage the layer cache.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Compare versions the way an ecosystem orders them.
+    #[command(subcommand)]
+    Version(VersionCommand),
+    /// Manage the vulnerability database (OSV advisories in one SQLite file).
+    #[command(subcommand, after_long_help = DB_EXAMPLES)]
+    Db(DbCommand),
+}
+
+const DB_EXAMPLES: &str = "\
+Examples:
+  custody db import ./osv/PyPI/all.zip ./my-advisories/
+  custody db info
+  custody db info --db /srv/custody/vulndb.sqlite";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VersionCommand {
+    /// Print `<`, `=` or `>`: how version A orders against version B in ECOSYSTEM.
+    ///
+    /// Without A and B, reads `A B` pairs from stdin, one per line, and prints one operator
+    /// per line, like `dpkg --compare-versions` for scripts. A version the ecosystem cannot
+    /// order is an error (exit 2) naming it, never a string comparison.
+    #[command(after_long_help = VERSION_EXAMPLES)]
+    Compare {
+        /// The OSV ecosystem name, case-insensitive: Debian, Ubuntu, Alpine, Red Hat, PyPI,
+        /// npm, crates.io, Go, Maven, NuGet, RubyGems, Packagist, Pub, CRAN, Hackage, Hex, …
+        ecosystem: String,
+        /// The first version.
+        #[arg(requires = "b")]
+        a: Option<String>,
+        /// The second version.
+        b: Option<String>,
+    },
+}
+
+const VERSION_EXAMPLES: &str = "\
+Examples:
+  custody version compare Debian 1:2.0-1 2.1-1          # >  (the epoch wins)
+  custody version compare pypi 1.0rc1 1.0               # <
+  printf '1.0.0 1.0.0-rc.1\\n2.0.0 2.0.0\\n' | custody version compare npm";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import OSV records: JSON or YAML files, directories of them, and OSV all.zip archives.
+    ///
+    /// Idempotent: a record replaces the stored one only when its `modified` time is newer.
+    /// Malformed records are skipped with a warning naming the file; the import goes on.
+    Import {
+        /// Files, directories or zip archives to import.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        database: DbArgs,
+    },
+    /// Show the database's schema version, advisory counts per ecosystem and last import.
+    Info {
+        #[command(flatten)]
+        database: DbArgs,
+    },
+}
+
+/// Where the vulnerability database is.
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// The database file [default: vulndb.sqlite in the cache directory]
+    #[arg(long, value_name = "PATH", env = env_vars::CUSTODY_DB, hide_env_values = true)]
+    pub(crate) db: Option<PathBuf>,
+    /// The cache directory, where the database lives by default
+    #[arg(long, value_name = "DIR", env = env_vars::CUSTODY_CACHE_DIR, hide_env_values = true)]
+    pub(crate) cache_dir: Option<PathBuf>,
 }
 
 const SBOM_EXAMPLES: &str = "\

@@ -3,6 +3,9 @@
 /// The cache directory (layer results; later the vulnerability database).
 pub(crate) const CUSTODY_CACHE_DIR: &str = "CUSTODY_CACHE_DIR";
 
+/// The vulnerability database file (default: `vulndb.sqlite` in the cache directory).
+pub(crate) const CUSTODY_DB: &str = "CUSTODY_DB";
+
 /// A registry password, so it need not appear on the command line.
 pub(crate) const CUSTODY_REGISTRY_PASSWORD: &str = "CUSTODY_REGISTRY_PASSWORD";
 

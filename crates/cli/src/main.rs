@@ -25,6 +25,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sbom(args) => commands::sbom(&args, quiet),
         Command::Cache(command) => commands::cache(command, quiet),
+        Command::Db(command) => commands::db(command, quiet),
+        Command::Version(command) => commands::version(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,10 +95,16 @@ fn report(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         let _ = writeln!(stderr, "  {}: {cause}", "caused by".red());
     }
-    let hint = error
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<custody_artifact::Error>())
-        .and_then(custody_artifact::Error::hint);
+    let hint = error.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<custody_artifact::Error>()
+            .and_then(custody_artifact::Error::hint)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<custody_vulndb::Error>()
+                    .and_then(custody_vulndb::Error::hint)
+            })
+    });
     if let Some(hint) = hint {
         let _ = writeln!(stderr, "{}: {hint}", "hint".cyan().bold());
     }

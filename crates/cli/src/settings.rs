@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use custody_artifact::{LayerCache, Limits, Platform, RegistryOptions, ScanOptions};
 
-use crate::args::{CacheArgs, ImageArgs};
+use crate::args::{CacheArgs, DbArgs, ImageArgs};
 use crate::env_vars;
 
 /// The cache directory: `--cache-dir` / `CUSTODY_CACHE_DIR`, else the user's cache directory.
@@ -15,6 +15,15 @@ pub(crate) fn cache_dir(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
         None => dirs::cache_dir()
             .map(|directory| directory.join("custody"))
             .context("cannot find a cache directory for this user; pass --cache-dir"),
+    }
+}
+
+/// The vulnerability database file: `--db` / `CUSTODY_DB`, else `vulndb.sqlite` in the cache
+/// directory.
+pub(crate) fn database_path(args: &DbArgs) -> anyhow::Result<PathBuf> {
+    match &args.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(cache_dir(args.cache_dir.clone())?.join("vulndb.sqlite")),
     }
 }
 

@@ -8,6 +8,20 @@ use custody_model::{Inventory, Warning};
 
 pub(crate) use table::inventory_table;
 
+/// A table in custody's style: a rule under the header, no other lines, columns fitted to the
+/// terminal.
+pub(crate) fn new_table<const N: usize>(header: [&str; N]) -> comfy_table::Table {
+    // comfy-table's 19-character style string: only position 5 (header line) and 6 (where
+    // it crosses columns) are drawn.
+    const HEADER_RULE_ONLY: &str = "     ──            ";
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(HEADER_RULE_ONLY)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header);
+    table
+}
+
 /// custody's own JSON: the [`Inventory`] as its documented wire format, pretty-printed.
 pub(crate) fn json(inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, inventory)?;

@@ -2,8 +2,6 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_HORIZONTAL_ONLY;
-use comfy_table::{ContentArrangement, Table};
 use custody_model::{InstallState, Inventory, Package};
 use owo_colors::OwoColorize as _;
 
@@ -24,11 +22,7 @@ pub(crate) fn inventory_table(inventory: &Inventory, out: &mut dyn Write) -> io:
     if inventory.packages.is_empty() {
         return Ok(());
     }
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_HORIZONTAL_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["NAME", "VERSION", "TYPE", "ARCH", "SOURCE", "LAYER"]);
+    let mut table = super::new_table(["NAME", "VERSION", "TYPE", "ARCH", "SOURCE", "LAYER"]);
     for package in &inventory.packages {
         table.add_row([
             package.name.clone(),

@@ -44,3 +44,18 @@ fn unknown_target_is_a_usage_error_with_a_hint() {
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn help_version_compare() {
+    insta::assert_snapshot!(help(&["version", "compare", "--help"]));
+}
+
+#[test]
+fn help_db_import() {
+    insta::assert_snapshot!(help(&["db", "import", "--help"]));
+}
+
+#[test]
+fn help_db_info() {
+    insta::assert_snapshot!(help(&["db", "info", "--help"]));
+}

@@ -5,7 +5,9 @@
 )]
 
 mod common;
+mod db;
 mod formats;
 mod help;
 mod image;
 mod targets;
+mod version;

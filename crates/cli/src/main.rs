@@ -22,14 +22,16 @@ fn main() -> ExitCode {
     let colors = configure_colors(cli.global.color);
     init_logging(cli.global.debug, colors);
     let quiet = cli.global.quiet;
+    let success = |()| commands::ExitStatus::Success;
     let result = match cli.command {
-        Command::Sbom(args) => commands::sbom(&args, quiet),
-        Command::Cache(command) => commands::cache(command, quiet),
-        Command::Db(command) => commands::db(command, quiet),
-        Command::Version(command) => commands::version(command),
+        Command::Scan(args) => commands::scan(&args, quiet),
+        Command::Sbom(args) => commands::sbom(&args, quiet).map(success),
+        Command::Cache(command) => commands::cache(command, quiet).map(success),
+        Command::Db(command) => commands::db(command, quiet).map(success),
+        Command::Version(command) => commands::version(command).map(success),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => status.into(),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             report(&error);

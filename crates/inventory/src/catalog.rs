@@ -1,5 +1,6 @@
-//! [`Cataloger`]: the [`Analyzer`] that routes package databases and OS release files, by
-//! path alone, to their parsers, and the [`Fragment`]s it yields per file.
+//! [`Cataloger`]: the [`Analyzer`] that routes package databases, OS release files and
+//! language lockfiles and metadata, by path alone, to their parsers, and the [`Fragment`]s it
+//! yields per file.
 //!
 //! Databases are recognised anywhere in a tree, not only at its root, so a source tree or
 //! backup holding a root filesystem is inventoried too; the part of the path before the
@@ -12,11 +13,12 @@ use custody_artifact::Analyzer;
 use custody_model::Distro;
 use serde::{Deserialize, Serialize};
 
+use crate::lang::{self, LangFile, python};
 use crate::os::{apk, distro, dpkg, rpm};
 use crate::{PackageRecord, ParseError};
 
 /// Bumped whenever a parser's output changes, so cached layer results are not reused.
-const CACHE_VERSION: &str = "inventory-os-1";
+const CACHE_VERSION: &str = "inventory-3";
 
 /// Largest database file read. RHEL's `rpmdb.sqlite` with a thousand packages is ~100 MiB;
 /// anything several times that is hostile or not a package database.
@@ -25,7 +27,7 @@ const MAX_DATABASE_SIZE: u64 = 512 << 20;
 /// What one file contributed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Fragment {
-    /// Packages recorded by a package database.
+    /// Packages recorded by a package database, lockfile or installed package's metadata.
     Packages {
         /// The records, in database order.
         records: Vec<PackageRecord>,
@@ -33,9 +35,12 @@ pub enum Fragment {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         skipped: Vec<String>,
     },
-    /// The files owned by one dpkg package (`info/<name>[:<arch>].list` or `.md5sums`).
+    /// The files owned by one dpkg package (`info/<name>[:<arch>].list` or `.md5sums`), or
+    /// by one installed Python distribution (`*.dist-info/RECORD`,
+    /// `*.egg-info/installed-files.txt`).
     OwnedFiles {
-        /// The package name, without any `:arch` suffix.
+        /// The dpkg package name, without any `:arch` suffix; for a Python distribution, the
+        /// absolute path of its `.dist-info`/`.egg-info` directory.
         package: String,
         /// Absolute paths.
         files: Vec<String>,
@@ -54,6 +59,10 @@ pub(crate) enum FileKind {
     Rpm(rpm::RpmDbFormat),
     /// A release file, with its priority (lower wins) among [`distro::RELEASE_FILES`].
     Release(usize),
+    /// A language ecosystem's lockfile, manifest or installed-package metadata.
+    Lang(LangFile),
+    /// The list of files an installed Python distribution owns.
+    PythonFileList(python::FileList),
 }
 
 /// A path split into the root it is under and the kind of file it is.
@@ -90,6 +99,14 @@ pub(crate) fn route(path: &str) -> Option<Route<'_>> {
         _ if directory.ends_with("status.d") => {
             kind_in("var/lib/dpkg/status.d", FileKind::DpkgStatus)
         }
+        _ if let Some(list) = python::FileList::route(directory, name) => Some(Route {
+            root: "",
+            kind: FileKind::PythonFileList(list),
+        }),
+        _ if let Some(file) = lang::route(directory, name) => Some(Route {
+            root: "",
+            kind: FileKind::Lang(file),
+        }),
         _ => {
             let is_release_name = distro::RELEASE_FILES
                 .iter()
@@ -128,8 +145,8 @@ fn info_package(path: &str) -> Option<String> {
     (!package.is_empty()).then(|| package.to_owned())
 }
 
-/// Reads package databases and OS release files, recognised by path anywhere in a tree; each
-/// file yields one [`Fragment`].
+/// Reads package databases, OS release files and language lockfiles and metadata, recognised
+/// by path anywhere in a tree; each file yields one [`Fragment`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Cataloger;
 
@@ -148,6 +165,13 @@ impl Cataloger {
                 Some(Fragment::Packages {
                     records: database.packages,
                     skipped: database.skipped.iter().map(ToString::to_string).collect(),
+                })
+            }
+            FileKind::Lang(file) => Some(packages(lang::parse(file, path, content)?)),
+            FileKind::PythonFileList(list) => {
+                python::distribution_directory(path).map(|package| Fragment::OwnedFiles {
+                    package,
+                    files: python::parse_file_list(list, path, content),
                 })
             }
             FileKind::DpkgFileList => info_package(path).map(|package| Fragment::OwnedFiles {

@@ -36,6 +36,7 @@
 
 mod catalog;
 mod error;
+mod lang;
 mod os;
 mod record;
 mod resolve;
@@ -70,6 +71,29 @@ pub enum DatabaseKind {
     RpmNdb,
     /// rpm `rpmdb.sqlite`.
     RpmSqlite,
+    /// npm `package-lock.json` or `npm-shrinkwrap.json`.
+    NpmPackageLock,
+    /// Yarn `yarn.lock`, classic or Berry.
+    YarnLock,
+    /// pnpm `pnpm-lock.yaml`.
+    PnpmLock,
+    /// The `package.json` of a package installed under `node_modules`.
+    NpmInstalledPackage,
+    /// Python core metadata: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` or a distutils
+    /// `*.egg-info` file.
+    PythonMetadata,
+    /// A pip requirements file.
+    PipRequirements,
+    /// Poetry `poetry.lock`.
+    PoetryLock,
+    /// Pipenv `Pipfile.lock`.
+    PipfileLock,
+    /// PDM `pdm.lock`.
+    PdmLock,
+    /// uv `uv.lock`.
+    UvLock,
+    /// PEP 751 `pylock.toml`.
+    Pylock,
 }
 
 /// Parses one package database from memory.
@@ -79,11 +103,25 @@ pub fn parse_database(
 ) -> Result<Vec<PackageRecord>, ParseError> {
     use os::rpm::RpmDbFormat;
     let rpm = |format| os::rpm::parse_rpmdb(format, content).map(|database| database.packages);
+    let python = |file| lang::python::parse(file, "", content);
     match kind {
         DatabaseKind::DpkgStatus => os::dpkg::parse_status(content),
         DatabaseKind::ApkInstalled => os::apk::parse_installed(content),
         DatabaseKind::RpmBerkeleyDb => rpm(RpmDbFormat::BerkeleyDb),
         DatabaseKind::RpmNdb => rpm(RpmDbFormat::Ndb),
         DatabaseKind::RpmSqlite => rpm(RpmDbFormat::Sqlite),
+        DatabaseKind::NpmPackageLock => lang::npm::parse(lang::npm::File::PackageLock, "", content),
+        DatabaseKind::YarnLock => lang::npm::parse(lang::npm::File::YarnLock, "", content),
+        DatabaseKind::PnpmLock => lang::npm::parse(lang::npm::File::PnpmLock, "", content),
+        DatabaseKind::NpmInstalledPackage => {
+            lang::npm::parse(lang::npm::File::InstalledPackage, "", content)
+        }
+        DatabaseKind::PythonMetadata => python(lang::python::File::Metadata),
+        DatabaseKind::PipRequirements => python(lang::python::File::Requirements),
+        DatabaseKind::PoetryLock => python(lang::python::File::PoetryLock),
+        DatabaseKind::PipfileLock => python(lang::python::File::PipfileLock),
+        DatabaseKind::PdmLock => python(lang::python::File::PdmLock),
+        DatabaseKind::UvLock => python(lang::python::File::UvLock),
+        DatabaseKind::Pylock => python(lang::python::File::Pylock),
     }
 }

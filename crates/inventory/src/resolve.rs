@@ -1,7 +1,9 @@
 //! Turning analyzed files into an [`Inventory`]: pairing each database with its root's
 //! distribution, building purls, attributing each package to the layer that added it,
-//! attaching owned files and resolving dependency edges.
+//! attaching owned files, resolving dependency edges and marking language packages the OS
+//! package manager installed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use custody_artifact::{ScanResult, ScannedFile};
@@ -9,6 +11,7 @@ use custody_model::{Dependency, Distro, Ecosystem, Inventory, Location, Package,
 
 use crate::PackageRecord;
 use crate::catalog::{self, FileKind, Fragment};
+use crate::lang::{self, python};
 
 /// Everything found under one root of the target.
 #[derive(Default)]
@@ -21,10 +24,96 @@ struct Root<'a> {
     owned_files: HashMap<&'a str, &'a [String]>,
 }
 
+/// What [`collect`] gathers from the scanned files.
+struct Collected<'a> {
+    /// Everything found per root, by root.
+    roots: BTreeMap<&'a str, Root<'a>>,
+    /// Every version of each database path, across layers, for layer attribution.
+    history: HashMap<&'a str, Vec<&'a ScannedFile<Fragment>>>,
+    /// The scan's warnings plus corrupt database entries.
+    warnings: Vec<Warning>,
+}
+
 /// Builds the inventory of a scanned target.
 pub(crate) fn resolve(scan: &ScanResult<Fragment>) -> Inventory {
+    let Collected {
+        roots,
+        history,
+        warnings,
+    } = collect(scan);
+    let mut packages: Vec<Package> = Vec::new();
+    // Records whose `depends` resolve among each other, with their packages' positions: an
+    // OS root's databases, one lockfile, or one directory of installed language packages.
+    let mut scopes: BTreeMap<(&str, &str), Vec<(&PackageRecord, usize)>> = BTreeMap::new();
+    for (root_name, root) in &roots {
+        let distro = root.distro.map(|(_, distro)| distro);
+        for database in &root.databases {
+            let Fragment::Packages { records, .. } = &database.output else {
+                continue;
+            };
+            let versions = history
+                .get(database.path.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            for record in records {
+                let mut package = to_package(record, distro);
+                if package.files.is_empty()
+                    && let Some(owner) = owner_key(record, &database.path)
+                    && let Some(files) = root.owned_files.get(owner.as_ref())
+                {
+                    package.files = files.to_vec();
+                }
+                let added_by = introducing_layer(record, database, versions);
+                let mut location = Location::new(database.path.clone());
+                location.layer = layer_digest(scan, added_by);
+                package.locations.push(location);
+                let scope = if record.ecosystem.is_os() {
+                    (*root_name, "")
+                } else {
+                    ("", lang::dependency_scope(&database.path))
+                };
+                scopes
+                    .entry(scope)
+                    .or_default()
+                    .push((record, packages.len()));
+                packages.push(package);
+            }
+        }
+    }
+    let mut dependencies: Vec<Dependency> = scopes
+        .values()
+        .flat_map(|members| {
+            let records: Vec<&PackageRecord> = members.iter().map(|(record, _)| *record).collect();
+            let ids: Vec<&str> = members
+                .iter()
+                .map(|(_, index)| packages[*index].id())
+                .collect();
+            dependency_edges(&records, &ids)
+        })
+        .collect();
+    mark_os_owned(&mut packages);
+
+    let distro = roots
+        .get("")
+        .and_then(|root| root.distro)
+        .or_else(|| roots.values().find_map(|root| root.distro))
+        .map(|(_, distro)| distro.clone());
+    let packages = merge_duplicates(packages);
+    dependencies.sort();
+    dependencies.dedup();
+    Inventory {
+        schema_version: Inventory::SCHEMA_VERSION,
+        target: scan.target.clone(),
+        distro,
+        packages,
+        dependencies,
+        warnings,
+    }
+}
+
+/// Sorts the visible files into roots, keeps every version of each database for layer
+/// attribution, and turns corrupt database entries into warnings.
+fn collect(scan: &ScanResult<Fragment>) -> Collected<'_> {
     let mut roots: BTreeMap<&str, Root<'_>> = BTreeMap::new();
-    // Every version of each database path, across layers, for layer attribution.
     let mut history: HashMap<&str, Vec<&ScannedFile<Fragment>>> = HashMap::new();
     let mut warnings = scan.warnings.clone();
     for file in &scan.files {
@@ -63,54 +152,21 @@ pub(crate) fn resolve(scan: &ScanResult<Fragment>) -> Inventory {
             (Fragment::Release(_), _) => {}
         }
     }
-
-    let mut packages: Vec<Package> = Vec::new();
-    let mut dependencies = Vec::new();
-    for root in roots.values() {
-        let distro = root.distro.map(|(_, distro)| distro);
-        let first = packages.len();
-        let mut records_of_root: Vec<&PackageRecord> = Vec::new();
-        for database in &root.databases {
-            let Fragment::Packages { records, .. } = &database.output else {
-                continue;
-            };
-            let versions = history
-                .get(database.path.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            for record in records {
-                let mut package = to_package(record, distro);
-                if package.files.is_empty()
-                    && record.ecosystem == Ecosystem::Deb
-                    && let Some(files) = root.owned_files.get(record.name.as_str())
-                {
-                    package.files = files.to_vec();
-                }
-                let added_by = introducing_layer(record, database, versions);
-                let mut location = Location::new(database.path.clone());
-                location.layer = layer_digest(scan, added_by);
-                package.locations.push(location);
-                packages.push(package);
-                records_of_root.push(record);
-            }
-        }
-        dependencies.extend(dependency_edges(&records_of_root, &packages[first..]));
-    }
-
-    let distro = roots
-        .get("")
-        .and_then(|root| root.distro)
-        .or_else(|| roots.values().find_map(|root| root.distro))
-        .map(|(_, distro)| distro.clone());
-    let packages = merge_duplicates(packages);
-    dependencies.sort();
-    dependencies.dedup();
-    Inventory {
-        schema_version: Inventory::SCHEMA_VERSION,
-        target: scan.target.clone(),
-        distro,
-        packages,
-        dependencies,
+    Collected {
+        roots,
+        history,
         warnings,
+    }
+}
+
+/// The key under which `OwnedFiles` fragments list the files `record` (from the database at
+/// `database_path`) owns: a dpkg package's name, or the directory of an installed Python
+/// distribution's metadata (whose `RECORD` sits next to it).
+fn owner_key<'a>(record: &'a PackageRecord, database_path: &str) -> Option<Cow<'a, str>> {
+    match record.ecosystem {
+        Ecosystem::Deb => Some(Cow::Borrowed(record.name.as_str())),
+        Ecosystem::Pypi => python::distribution_directory(database_path).map(Cow::Owned),
+        _ => None,
     }
 }
 
@@ -150,15 +206,57 @@ fn introducing_layer(
     added_by
 }
 
-/// Builds the package, with a purl that carries the distribution: `pkg:deb/debian/…?arch=…&
-/// distro=debian-12`, the source package as the `upstream` qualifier as Syft writes it, and
-/// rpm epochs as the `epoch` qualifier.
+/// Sets [`Package::owned_by`] on language packages whose metadata file an OS package owns:
+/// Debian's `python3-urllib3` owns `/usr/lib/python3/dist-packages/urllib3-….egg-info`.
+fn mark_os_owned(packages: &mut [Package]) {
+    let mut owners: HashMap<String, String> = HashMap::new();
+    for package in packages.iter().filter(|package| package.ecosystem.is_os()) {
+        for file in &package.files {
+            owners
+                .entry(file.trim_end_matches('/').to_owned())
+                .or_insert_with(|| package.id().to_owned());
+        }
+    }
+    if owners.is_empty() {
+        return;
+    }
+    for package in packages
+        .iter_mut()
+        .filter(|package| !package.ecosystem.is_os())
+    {
+        package.owned_by = package
+            .locations
+            .iter()
+            .find_map(|location| {
+                // Metadata is a file (`PKG-INFO`, `METADATA`) or, for old eggs, a directory
+                // entry; dpkg lists both.
+                let path = format!("/{}", location.path);
+                owners.get(&path).or_else(|| {
+                    let directory = path.rsplit_once('/').map(|(directory, _)| directory)?;
+                    owners.get(directory)
+                })
+            })
+            .cloned();
+    }
+}
+
+/// Builds the package. OS packages get a purl that carries the distribution:
+/// `pkg:deb/debian/…?arch=…&distro=debian-12`, the source package as the `upstream`
+/// qualifier as Syft writes it, and rpm epochs as the `epoch` qualifier. Language packages get
+/// their ecosystem's purl ([`language_purl`]).
 fn to_package(record: &PackageRecord, distro: Option<&Distro>) -> Package {
+    if !record.ecosystem.is_os() {
+        let purl = language_purl(record.ecosystem, &record.name, &record.version);
+        let mut package = Package::new(record.ecosystem, &record.name, &record.version, purl);
+        package.licenses.clone_from(&record.licenses);
+        package.files.clone_from(&record.files);
+        return package;
+    }
     let namespace = distro.map_or_else(
         || match record.ecosystem {
             Ecosystem::Deb => Some("debian"),
             Ecosystem::Apk => Some("alpine"),
-            Ecosystem::Rpm => None,
+            _ => None,
         },
         |distro| Some(distro.id.as_str()),
     );
@@ -173,7 +271,7 @@ fn to_package(record: &PackageRecord, distro: Option<&Distro>) -> Package {
                 source.name,
                 source.version.as_deref().unwrap_or(&record.version)
             )),
-            Ecosystem::Deb | Ecosystem::Apk => match version {
+            _ => match version {
                 Some(version) => Some(format!("{}@{version}", source.name)),
                 None => (source.name != record.name).then(|| source.name.clone()),
             },
@@ -207,9 +305,30 @@ fn to_package(record: &PackageRecord, distro: Option<&Distro>) -> Package {
     package
 }
 
+/// The purl of a language package from its full name, split into namespace and name the way
+/// the purl specification defines per type: npm `@scope/name`, Maven `group:artifact`,
+/// Composer `vendor/name`, Go and Swift paths at their last `/`; `PyPI` names lowercased with
+/// `_` as `-`.
+fn language_purl(ecosystem: Ecosystem, name: &str, version: &str) -> Purl {
+    let split_last = |separator: char| match name.rsplit_once(separator) {
+        Some((namespace, name)) if !namespace.is_empty() => (Some(namespace), name.to_owned()),
+        _ => (None, name.to_owned()),
+    };
+    let (namespace, name) = match ecosystem {
+        Ecosystem::Npm if name.starts_with('@') => split_last('/'),
+        Ecosystem::Maven => split_last(':'),
+        Ecosystem::Composer | Ecosystem::Golang | Ecosystem::Swift => split_last('/'),
+        Ecosystem::Pypi => (None, name.to_ascii_lowercase().replace('_', "-")),
+        _ => (None, name.to_owned()),
+    };
+    Purl::new(ecosystem.purl_type(), namespace, &name, version).build()
+}
+
 /// Resolves each record's `depends` against the names and `provides` of the records of the
 /// same root. Alternatives that are not installed simply have no edge.
-fn dependency_edges(records: &[&PackageRecord], packages: &[Package]) -> Vec<Dependency> {
+///
+/// `ids` are the [`Package::id`]s of `records`, position for position.
+fn dependency_edges(records: &[&PackageRecord], ids: &[&str]) -> Vec<Dependency> {
     let mut providers: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
         providers
@@ -230,11 +349,11 @@ fn dependency_edges(records: &[&PackageRecord], packages: &[Package]) -> Vec<Dep
             for &to in providers.get(wanted.as_str()).into_iter().flatten() {
                 if to != from
                     && seen.insert(to)
-                    && let (Some(from), Some(to)) = (packages.get(from), packages.get(to))
+                    && let (Some(from), Some(to)) = (ids.get(from), ids.get(to))
                 {
                     edges.push(Dependency {
-                        from: from.id().to_owned(),
-                        to: to.id().to_owned(),
+                        from: (*from).to_owned(),
+                        to: (*to).to_owned(),
                     });
                 }
             }

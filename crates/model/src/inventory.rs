@@ -88,6 +88,9 @@ pub enum TargetKind {
     DockerArchive,
     /// `registry:REF`, an image in an OCI or Docker registry.
     Registry,
+    /// `sbom:FILE`, a CycloneDX or SPDX JSON document read back into an inventory instead of
+    /// opening the target it describes; the name is the file's path.
+    Sbom,
 }
 
 impl TargetKind {
@@ -100,6 +103,7 @@ impl TargetKind {
             Self::OciArchive => "oci-archive",
             Self::DockerArchive => "docker-archive",
             Self::Registry => "registry",
+            Self::Sbom => "sbom",
         }
     }
 }

@@ -7,6 +7,9 @@
 //! - [`Distro`]: the operating system an image or root filesystem was built from.
 //! - [`Inventory`]: everything found in one [`Target`](TargetInfo): distribution, packages,
 //!   dependency edges and the warnings met on the way.
+//! - [`Report`]: an inventory with the vulnerability [`Finding`]s matched in it, each with
+//!   its [`Severity`], [`Rating`]s and the [`MatchDetail`]s that explain it, and the findings
+//!   an ignore rule or VEX statement [`Suppressed`].
 //!
 //! Opening artifacts is `custody-artifact`'s job, finding packages is `custody-inventory`'s,
 //! and writing SBOMs is `custody-sbom`'s.
@@ -33,9 +36,14 @@ mod inventory;
 mod location;
 mod package;
 mod purl;
+mod vulnerability;
 
 pub use distro::Distro;
 pub use inventory::{Dependency, ImageInfo, Inventory, LayerInfo, TargetInfo, TargetKind, Warning};
 pub use location::Location;
 pub use package::{Ecosystem, InstallState, Package, SourcePackage};
-pub use purl::{Purl, PurlBuilder};
+pub use purl::{ParsedPurl, Purl, PurlBuilder, PurlError, PurlErrorKind};
+pub use vulnerability::{
+    DatabaseStatus, Finding, MatchDetail, Rating, RatingMethod, Report, Severity, Suppressed,
+    Suppression,
+};

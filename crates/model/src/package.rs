@@ -6,6 +6,11 @@ use crate::{Location, Purl};
 
 /// The packaging system a package belongs to; decides its purl type, how its versions compare
 /// and which advisories can apply to it.
+///
+/// Serialized as the purl type (`deb`, `pypi`, `golang`), which is also its [`Display`]
+/// form.
+///
+/// [`Display`]: std::fmt::Display
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ecosystem {
@@ -15,16 +20,82 @@ pub enum Ecosystem {
     Apk,
     /// RPM packages: RHEL and its rebuilds, Fedora, Amazon Linux, SUSE, Mariner.
     Rpm,
+    /// npm packages (npm, Yarn, pnpm, installed `node_modules`).
+    Npm,
+    /// Python packages (PyPI distributions).
+    Pypi,
+    /// Rust crates (crates.io).
+    Cargo,
+    /// Go modules.
+    Golang,
+    /// Java artifacts (Maven coordinates).
+    Maven,
+    /// Ruby gems.
+    Gem,
+    /// PHP packages (Composer, Packagist).
+    Composer,
+    /// .NET packages (NuGet).
+    Nuget,
+    /// Erlang and Elixir packages (Hex).
+    Hex,
+    /// Dart and Flutter packages (pub.dev).
+    Pub,
+    /// Swift packages (`SwiftPM`), identified by repository URL.
+    Swift,
+    /// Objective-C and Swift pods (`CocoaPods`).
+    Cocoapods,
+    /// C and C++ packages (Conan).
+    Conan,
 }
 
 impl Ecosystem {
-    /// The purl type (`deb`, `apk`, `rpm`).
+    /// The purl type (`deb`, `pypi`, `golang`).
     pub fn purl_type(self) -> &'static str {
         match self {
             Self::Deb => "deb",
             Self::Apk => "apk",
             Self::Rpm => "rpm",
+            Self::Npm => "npm",
+            Self::Pypi => "pypi",
+            Self::Cargo => "cargo",
+            Self::Golang => "golang",
+            Self::Maven => "maven",
+            Self::Gem => "gem",
+            Self::Composer => "composer",
+            Self::Nuget => "nuget",
+            Self::Hex => "hex",
+            Self::Pub => "pub",
+            Self::Swift => "swift",
+            Self::Cocoapods => "cocoapods",
+            Self::Conan => "conan",
         }
+    }
+
+    /// Whether this is an operating system's package manager, whose advisories are per
+    /// distribution release rather than per ecosystem.
+    pub fn is_os(self) -> bool {
+        matches!(self, Self::Deb | Self::Apk | Self::Rpm)
+    }
+
+    /// The OSV ecosystem name of a language ecosystem (`PyPI`, `crates.io`, `Go`); `None` for
+    /// OS ecosystems, whose OSV name depends on the distribution (`Debian:12`), and for
+    /// ecosystems OSV does not cover.
+    pub fn osv_name(self) -> Option<&'static str> {
+        Some(match self {
+            Self::Deb | Self::Apk | Self::Rpm | Self::Cocoapods => return None,
+            Self::Npm => "npm",
+            Self::Pypi => "PyPI",
+            Self::Cargo => "crates.io",
+            Self::Golang => "Go",
+            Self::Maven => "Maven",
+            Self::Gem => "RubyGems",
+            Self::Composer => "Packagist",
+            Self::Nuget => "NuGet",
+            Self::Hex => "Hex",
+            Self::Pub => "Pub",
+            Self::Swift => "SwiftURL",
+            Self::Conan => "ConanCenter",
+        })
     }
 }
 
@@ -105,6 +176,13 @@ pub struct Package {
     /// Files the package owns, as absolute paths inside the target (`/usr/bin/openssl`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// For a language package installed by the OS package manager (Debian's
+    /// `python3-urllib3` installs urllib3's `egg-info`): the [`Package::id`] of the OS package
+    /// whose files include its metadata. Such packages are matched through the distribution's
+    /// advisories for the OS package: distributions patch them without changing the upstream
+    /// version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<String>,
 }
 
 impl Package {
@@ -126,6 +204,7 @@ impl Package {
             state: None,
             locations: Vec::new(),
             files: Vec::new(),
+            owned_by: None,
         }
     }
 

@@ -1,8 +1,8 @@
-//! Errors from writing SBOMs and from parsing SPDX license expressions.
+//! Errors from writing and reading SBOMs and from parsing SPDX license expressions.
 
 use std::fmt;
 
-/// An error writing an SBOM or parsing an SPDX license expression.
+/// An error writing or reading an SBOM, or parsing an SPDX license expression.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The encoded document could not be written to the destination.
@@ -24,15 +24,75 @@ pub enum Error {
         /// What is wrong there.
         kind: LicenseErrorKind,
     },
+    /// An SBOM is larger than [`MAX_SBOM_SIZE`](crate::MAX_SBOM_SIZE).
+    #[error("{origin} is {size} bytes, more than the {limit} bytes custody reads as an SBOM")]
+    SbomTooLarge {
+        /// Where the SBOM came from, as the caller named it.
+        origin: String,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit it exceeds.
+        limit: usize,
+    },
+    /// An SBOM is not JSON, nests deeper than `serde_json`'s recursion limit (128), or its
+    /// JSON does not have the shape its format requires.
+    #[error("{origin}:{line}:{column}: not a valid {} document", describe(*.format))]
+    SbomJson {
+        /// Where the SBOM came from, as the caller named it.
+        origin: String,
+        /// The format detected, or `None` when the bytes are not JSON at all.
+        format: Option<SbomFormat>,
+        /// Line of the problem, from 1 (0 at the end of the input).
+        line: usize,
+        /// Column of the problem, from 1 (0 at the end of the input).
+        column: usize,
+        /// The JSON parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A JSON document that is neither CycloneDX (`"bomFormat": "CycloneDX"`) nor SPDX 2
+    /// (`spdxVersion`).
+    #[error(
+        "{origin} is neither CycloneDX JSON (`\"bomFormat\": \"CycloneDX\"`) nor SPDX JSON (`spdxVersion`)"
+    )]
+    UnknownSbomFormat {
+        /// Where the SBOM came from, as the caller named it.
+        origin: String,
+    },
+    /// A CycloneDX or SPDX version custody does not read.
+    #[error("{origin}: {format} version `{version}` is not supported (custody reads {supported})")]
+    UnsupportedSbomVersion {
+        /// Where the SBOM came from, as the caller named it.
+        origin: String,
+        /// The format.
+        format: SbomFormat,
+        /// The version the document declares.
+        version: String,
+        /// The versions custody reads, for the message.
+        supported: &'static str,
+    },
 }
 
-/// The SBOM formats custody-sbom writes.
+/// Names what an [`Error::SbomJson`] document failed to be.
+fn describe(format: Option<SbomFormat>) -> String {
+    match format {
+        Some(format) => format!("{format} JSON"),
+        None => "JSON".to_owned(),
+    }
+}
+
+/// The SBOM formats custody-sbom writes and reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SbomFormat {
-    /// CycloneDX 1.6 JSON, written by [`write_cyclonedx`](crate::write_cyclonedx).
+    /// CycloneDX 1.6 JSON, written by [`write_cyclonedx`](crate::write_cyclonedx); 1.2 to 1.6
+    /// read by [`read_sbom`](crate::read_sbom).
     CycloneDx,
-    /// SPDX 2.3 JSON, written by [`write_spdx`](crate::write_spdx).
+    /// SPDX 2.3 JSON, written by [`write_spdx`](crate::write_spdx); 2.2 and 2.3 read by
+    /// [`read_sbom`](crate::read_sbom).
     Spdx,
+    /// SARIF 2.1.0 JSON, written by [`write_sarif`](crate::write_sarif): a scan report
+    /// rather than an SBOM, written with the same options and errors.
+    Sarif,
 }
 
 impl fmt::Display for SbomFormat {
@@ -40,6 +100,7 @@ impl fmt::Display for SbomFormat {
         f.write_str(match self {
             Self::CycloneDx => "CycloneDX",
             Self::Spdx => "SPDX",
+            Self::Sarif => "SARIF",
         })
     }
 }

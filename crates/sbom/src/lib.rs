@@ -1,5 +1,6 @@
 //! CycloneDX and SPDX encoders: custody's [`Inventory`](custody_model::Inventory) written as the SBOM formats other
-//! tools read.
+//! tools read, scan reports written as CycloneDX vulnerabilities and SARIF, and SBOMs read
+//! back into inventories.
 //!
 //! # Overview
 //!
@@ -9,17 +10,28 @@
 //! - [`to_spdx`] and [`write_spdx`] produce SPDX 2.3 JSON: a root package for the target that
 //!   `CONTAINS` the OS and every package, purls as external references, and `DEPENDS_ON`
 //!   relationships.
+//! - For a scan [`Report`](custody_model::Report): [`to_cyclonedx_report`] and
+//!   [`write_cyclonedx_report`] add a CycloneDX `vulnerabilities` section (affects by
+//!   `bom-ref`, ratings, fixed versions) to the same BOM, and [`to_sarif`] and [`write_sarif`]
+//!   produce SARIF 2.1.0 for GitHub code scanning (a rule per vulnerability with help that
+//!   explains each match, a result per affected package and location).
+//! - [`read_sbom`] reads CycloneDX (1.2 to 1.6) and SPDX (2.2, 2.3) JSON back into an
+//!   [`Inventory`](custody_model::Inventory) whose target is
+//!   [`TargetKind::Sbom`](custody_model::TargetKind::Sbom): custody's own CycloneDX with
+//!   every fact the inventory's matching uses (its `custody:` properties restore what purls
+//!   cannot carry) and its SPDX nearly so, other tools' (Syft, Trivy) from purls and their
+//!   properties, with a warning for every element that cannot become a package.
 //! - [`EncodeOptions`] carries the tool version, timestamp and serial, so output is
 //!   deterministic when the caller fixes them; [`EncodeOptions::now`] is for real use.
 //! - [`LicenseExpression`] decides which recorded license strings are valid SPDX license
 //!   expressions; the others become CycloneDX `license.name` and SPDX `NOASSERTION`.
 //!
-//! Both outputs are checked in this crate's tests with the formats' own validators
-//! (cyclonedx-python-lib's strict JSON validator and `pyspdxtools`).
+//! Every output is checked in this crate's tests with the formats' own validators
+//! (cyclonedx-python-lib's strict JSON validator, `pyspdxtools`, and for SARIF the OASIS
+//! schema and the SARIF Multitool's GitHub ingestion rules).
 //!
-//! This crate only encodes: finding packages is custody-inventory's job, matching them to
-//! advisories custody-vulndb's, and choosing a format or a file is custody-cli's. Reading
-//! SBOMs back is not implemented yet.
+//! This crate does not find packages (custody-inventory does), match them to advisories
+//! (custody-vulndb) or choose a format or read a file (custody-cli).
 //!
 //! # Example
 //!
@@ -58,15 +70,22 @@
 //! ```
 
 mod cyclonedx;
+mod decode;
 mod error;
 mod identifier;
+mod json;
 mod license;
 mod options;
 mod package;
+mod sarif;
 mod spdx;
+mod uri;
+mod vulnerability;
 
-pub use cyclonedx::{to_cyclonedx, write_cyclonedx};
+pub use cyclonedx::{to_cyclonedx, to_cyclonedx_report, write_cyclonedx, write_cyclonedx_report};
+pub use decode::{MAX_SBOM_SIZE, read_sbom};
 pub use error::{Error, LicenseErrorKind, SbomFormat};
 pub use license::LicenseExpression;
 pub use options::EncodeOptions;
+pub use sarif::{to_sarif, write_sarif};
 pub use spdx::{to_spdx, write_spdx};

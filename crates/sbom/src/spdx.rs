@@ -14,9 +14,10 @@ use custody_model::{ImageInfo, InstallState, Inventory, Package, TargetKind};
 
 use crate::error::{Error, SbomFormat};
 use crate::identifier::{UniqueIds, spdx_id_part};
+use crate::json::write_pretty;
 use crate::license::{self, LICENSE_LIST_VERSION};
 use crate::options::EncodeOptions;
-use crate::package::{dependency_edges, supplier};
+use crate::package::{dependency_edges, ownership_edges, supplier};
 
 const DOCUMENT_ID: &str = "SPDXRef-DOCUMENT";
 const ROOT_ID: &str = "SPDXRef-Target";
@@ -25,6 +26,10 @@ const NOASSERTION: &str = "NOASSERTION";
 /// Where document namespaces live; the namespace only has to be a unique URI, it is never
 /// fetched.
 const NAMESPACE_BASE: &str = "https://custody.dev/spdx/";
+/// How an `OTHER` relationship's comment starts when it records [`Package::owned_by`]: syft's
+/// name for the same fact, so syft reads it back as its `ownership-by-file-overlap`
+/// relationship.
+pub(crate) const OWNERSHIP_COMMENT_PREFIX: &str = "ownership-by-file-overlap:";
 
 /// Encodes `inventory` as an SPDX 2.3 JSON document.
 ///
@@ -73,7 +78,10 @@ const NAMESPACE_BASE: &str = "https://custody.dev/spdx/";
 ///   `sourceInfo`; the purl in `externalRefs`.
 /// - Relationships: the document `DESCRIBES` the root; the root `CONTAINS` the OS and every
 ///   package; `DEPENDS_ON` for each edge of [`Inventory::dependencies`] between packages the
-///   inventory holds.
+///   inventory holds; and for each package the OS package manager installed
+///   ([`Package::owned_by`]), `<owner> OTHER <package>` with a comment starting
+///   `ownership-by-file-overlap:` (SPDX 2.3 has no type for "installed the metadata of", and
+///   pyspdxtools accepts `OTHER` with a comment; syft writes and reads the same form).
 ///
 /// SPDXIDs of the root and OS are stable; package SPDXIDs are stable for the same inventory.
 pub fn to_spdx(inventory: &Inventory, options: &EncodeOptions) -> serde_json::Value {
@@ -89,16 +97,9 @@ pub fn to_spdx(inventory: &Inventory, options: &EncodeOptions) -> serde_json::Va
 pub fn write_spdx(
     inventory: &Inventory,
     options: &EncodeOptions,
-    mut writer: impl Write,
+    writer: impl Write,
 ) -> Result<(), Error> {
-    let fail = |source| Error::Write {
-        format: SbomFormat::Spdx,
-        source,
-    };
-    serde_json::to_writer_pretty(&mut writer, &document(inventory, options))
-        .map_err(|error| fail(error.into()))?;
-    writer.write_all(b"\n").map_err(fail)?;
-    writer.flush().map_err(fail)
+    write_pretty(SbomFormat::Spdx, &document(inventory, options), writer)
 }
 
 #[derive(Serialize)]
@@ -192,6 +193,8 @@ struct Relationship {
     #[serde(rename = "relationshipType")]
     kind: &'static str,
     related_spdx_element: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
 }
 
 impl Relationship {
@@ -200,6 +203,7 @@ impl Relationship {
             spdx_element_id: from.to_owned(),
             kind,
             related_spdx_element: to.to_owned(),
+            comment: None,
         }
     }
 }
@@ -262,6 +266,7 @@ fn document<'a>(inventory: &'a Inventory, options: &EncodeOptions) -> Document<'
             relationships.push(Relationship::new(from, "DEPENDS_ON", to));
         }
     }
+    relationships.extend(ownership_relationships(inventory, &package_ids));
 
     Document {
         spdx_version: "SPDX-2.3",
@@ -286,12 +291,40 @@ fn document<'a>(inventory: &'a Inventory, options: &EncodeOptions) -> Document<'
     }
 }
 
+/// `<owner> OTHER <package>` for each ownership edge ([`ownership_edges`]), with a comment
+/// starting [`OWNERSHIP_COMMENT_PREFIX`] that says what it means.
+fn ownership_relationships(inventory: &Inventory, package_ids: &[String]) -> Vec<Relationship> {
+    ownership_edges(inventory)
+        .into_iter()
+        .filter_map(|(owner, installed)| {
+            let owner_package = inventory.packages.get(owner)?;
+            let package = inventory.packages.get(installed)?;
+            Some(Relationship {
+                comment: Some(format!(
+                    "{OWNERSHIP_COMMENT_PREFIX} {} {} installed the files of {} {}, which is \
+                     matched through the distribution's advisories for {}",
+                    owner_package.name,
+                    owner_package.version,
+                    package.name,
+                    package.version,
+                    owner_package.name
+                )),
+                ..Relationship::new(
+                    package_ids.get(owner)?,
+                    "OTHER",
+                    package_ids.get(installed)?,
+                )
+            })
+        })
+        .collect()
+}
+
 fn root_package<'a>(inventory: &'a Inventory, name: &'a str) -> SpdxPackage<'a> {
     let target = &inventory.target;
     let mut root = SpdxPackage::new(name, ROOT_ID.to_owned());
     root.primary_package_purpose = Some(match target.kind {
         TargetKind::Dir => "SOURCE",
-        TargetKind::Rootfs => "FILE",
+        TargetKind::Rootfs | TargetKind::Sbom => "FILE",
         TargetKind::OciDir
         | TargetKind::OciArchive
         | TargetKind::DockerArchive

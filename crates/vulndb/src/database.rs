@@ -4,7 +4,7 @@
 //! the rows they return; nothing loads the whole database. Writing happens in
 //! [`crate::import`], which adds `Database::import` to [`Database`].
 //!
-//! # Schema (version 1)
+//! # Schema (version 2)
 //!
 //! ```sql
 #![doc = include_str!("schema.sql")]
@@ -16,9 +16,12 @@
 //!   `details`, credits and the rest of the references are not kept, to keep the file small.
 //! - `affected` holds one row per affected package of an advisory, keyed for lookup by
 //!   ([`ecosystem_key`](crate::ecosystem_key), [`normalize_name`](crate::normalize_name)) with the
-//!   release beside it; ranges, versions and package-level severity are JSON in OSV form.
+//!   release beside it; ranges, versions and package-level severity are JSON in OSV form, and
+//!   `urgency` is the package's `ecosystem_specific.urgency` (Debian's rating).
 //! - `aliases` maps each alias to the advisories that list it, for merging findings.
-//! - `meta` holds `schema_version`, `created`, `last_import` and `source`.
+//! - `meta` holds `schema_version`, `created`, `last_import` and `source`, and after a
+//!   [`crate::update()`] also `last_update`, `mirror` and one `archive:<URL>` entry per
+//!   archive with its HTTP validators.
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +32,7 @@ use crate::osv::{Range, Reference, Severity, parse_time};
 
 /// The schema version this build writes and reads. A database with another version is refused
 /// by [`Database::open`] with [`Error::SchemaTooNew`] or [`Error::SchemaTooOld`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How many references of an advisory are kept.
 pub const MAX_REFERENCES: usize = 8;
@@ -54,7 +57,7 @@ pub struct Database {
 /// The affected package of one advisory, as [`Database::affected`] returns it: the advisory's
 /// metadata that findings need, and the ranges and versions to evaluate with
 /// [`evaluate`](crate::evaluate).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AffectedRecord {
     /// The advisory's id.
     pub id: String,
@@ -69,6 +72,10 @@ pub struct AffectedRecord {
     /// `database_specific.severity` of the advisory: GitHub's rating (`LOW`, `MODERATE`,
     /// `HIGH`, `CRITICAL`).
     pub database_severity: Option<String>,
+    /// `ecosystem_specific.urgency` of the affected package: the Debian security tracker's
+    /// rating of the vulnerability in this release's package (`unimportant`, `low`, `medium`,
+    /// `high`, `not yet assigned`).
+    pub urgency: Option<String>,
     /// When the advisory was last modified (RFC 3339, as written in the record).
     pub modified: String,
     /// When the advisory was published, if the record says.
@@ -221,7 +228,8 @@ impl Database {
             .prepare_cached(
                 "SELECT a.id, a.aliases, a.upstream, a.summary, a.severity, a.database_severity,
                         a.modified, a.published, a.refs,
-                        f.ecosystem, f.package, f.purl, f.ranges, f.versions, f.severity
+                        f.ecosystem, f.package, f.purl, f.ranges, f.versions, f.severity,
+                        f.urgency
                  FROM affected AS f JOIN advisories AS a ON a.key = f.advisory
                  WHERE f.ecosystem_key = ?1 AND f.name = ?2 AND a.withdrawn IS NULL
                    AND (?3 IS NULL OR f.release IS NULL OR f.release = ?3)
@@ -244,6 +252,7 @@ impl Database {
                     summary: row.get(3)?,
                     severity,
                     database_severity: row.get(5)?,
+                    urgency: row.get(15)?,
                     modified: row.get(6)?,
                     published: row.get(7)?,
                     references: json_column(row, 8)?,
@@ -466,6 +475,10 @@ mod tests {
         set_version(0);
         let error = Database::open_or_create(&path).unwrap_err();
         assert!(matches!(error, Error::SchemaTooOld { found: 0, .. }));
-        assert!(error.to_string().contains("older than version 1"));
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("older than version {SCHEMA_VERSION}"))
+        );
     }
 }

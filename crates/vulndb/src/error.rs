@@ -1,14 +1,16 @@
-//! Errors from opening, importing into and querying the vulnerability database.
+//! Errors from opening, importing into, updating and querying the vulnerability database.
 //!
-//! [`Error`] is what the database's operations return; [`RecordError`] is what is wrong with one
-//! OSV record. An import does not fail on a bad record: it skips it and reports a
-//! [`Warning`](crate::Warning) carrying the [`RecordError`]'s text.
+//! [`Error`] is what the database's operations and [`update`](fn@crate::update) return;
+//! [`RecordError`] is what is wrong with one OSV record. An import does not fail on a bad
+//! record: it skips it and reports a [`Warning`](crate::Warning) carrying the
+//! [`RecordError`]'s text.
 
 use std::path::PathBuf;
 
 /// An error opening, importing into or querying a vulnerability database.
 ///
-/// Every variant names the file it concerns, so the CLI can print it without adding context.
+/// Every variant names the file, or the ecosystem and URL, it concerns, so the CLI can print it
+/// without adding context.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// [`Database::open`](crate::Database::open) was pointed at a file that does not exist.
@@ -136,6 +138,126 @@ pub enum Error {
         /// The limit.
         limit: u64,
     },
+    /// [`UpdateOptions::mirror`](crate::UpdateOptions) is not a URL.
+    #[error("mirror {mirror:?} is not a URL")]
+    MirrorUrl {
+        /// The mirror as given.
+        mirror: String,
+        /// The URL parser's error.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The mirror is a URL custody does not download from.
+    #[error("mirror {mirror} is not an http://, https:// or local file:// URL")]
+    MirrorScheme {
+        /// The mirror as given.
+        mirror: String,
+    },
+    /// An ecosystem name cannot be a directory of a mirror (empty, a release such as
+    /// `Debian:12`, a path).
+    #[error("{ecosystem:?} is not an OSV ecosystem name")]
+    InvalidEcosystem {
+        /// The name as given.
+        ecosystem: String,
+    },
+    /// Another update of the same database holds its lock.
+    #[error("another update of the vulnerability database is running (it holds {lock})")]
+    UpdateInProgress {
+        /// The lock file beside the database.
+        lock: PathBuf,
+    },
+    /// The HTTP client could not be set up (TLS configuration, system certificates).
+    #[error("cannot set up the HTTP client")]
+    HttpClient(#[source] reqwest::Error),
+    /// A request failed: no connection, a timeout, or the connection dropped mid-download.
+    #[error("cannot download the {ecosystem} archive from {url}")]
+    Download {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// The HTTP client's error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The mirror answered with a status other than `200 OK` (or `304 Not Modified` to a
+    /// conditional request).
+    #[error("the mirror answered {status} for the {ecosystem} archive at {url}")]
+    HttpStatus {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// The status.
+        status: reqwest::StatusCode,
+    },
+    /// An archive is larger than
+    /// [`UpdateOptions::max_download_bytes`](crate::UpdateOptions), by its `Content-Length`
+    /// or by what arrived.
+    #[error("the {ecosystem} archive at {url} is {size} bytes, more than the limit of {limit}")]
+    DownloadTooLarge {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// The size announced, or received before giving up.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Fewer or more bytes arrived than the response's `Content-Length` announced.
+    #[error(
+        "received {actual} bytes of the {ecosystem} archive from {url}, but the mirror \
+         announced {expected}"
+    )]
+    LengthMismatch {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// The `Content-Length`.
+        expected: u64,
+        /// The bytes received.
+        actual: u64,
+    },
+    /// The archive's MD5 digest differs from the `x-goog-hash: md5=` the mirror announced.
+    #[error(
+        "the {ecosystem} archive from {url} has MD5 digest {actual}, but the mirror announced \
+         {expected}"
+    )]
+    Md5Mismatch {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// The announced digest, base64 as in the header.
+        expected: String,
+        /// The digest of the bytes received, base64.
+        actual: String,
+    },
+    /// An archive of a `file://` mirror cannot be read.
+    #[error("cannot read the {ecosystem} archive at {url}")]
+    MirrorFile {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's `file://` URL.
+        url: String,
+        /// The filesystem error, naming the path.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A downloaded archive could not be imported (a corrupt zip, an oversized entry, a full
+    /// disk); the update stops and the database is left as it was.
+    #[error("cannot import the {ecosystem} archive from {url}")]
+    Archive {
+        /// The OSV ecosystem.
+        ecosystem: String,
+        /// The archive's URL.
+        url: String,
+        /// What went wrong importing it, naming the downloaded file.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -147,12 +269,12 @@ impl Error {
                  `custody db import PATH...`",
             ),
             Self::SchemaTooNew { .. } => Some(
-                "upgrade custody, or point --db at a database made by this version \
-                 (`custody db update` writes one)",
+                "upgrade custody, or give this version a database of its own: \
+                 `custody db update --db NEW_PATH`",
             ),
             Self::SchemaTooOld { .. } => Some(
-                "rebuild the database: `custody db update`, or delete it and run \
-                 `custody db import PATH...` again",
+                "rebuild the database: `custody db update` replaces it with a new one, or \
+                 delete it and run `custody db import PATH...` again",
             ),
             Self::NotADatabase { .. } => {
                 Some("pass the path of a database written by `custody db update` or `db import`")
@@ -162,6 +284,38 @@ impl Error {
             | Self::TooManyEntries { .. } => {
                 Some("OSV archives hold many small JSON records; check where this file came from")
             }
+            Self::MirrorUrl { .. } | Self::MirrorScheme { .. } => Some(
+                "pass --mirror the base URL of a mirror of OSV's bucket (https://HOST/PATH, \
+                 serving ECOSYSTEM/all.zip) or a file:// directory laid out the same way",
+            ),
+            Self::InvalidEcosystem { .. } => Some(
+                "name ecosystems as OSV does, without a release: Debian, Ubuntu, Alpine, \
+                 Red Hat, PyPI, npm, crates.io, Go, Maven, ...",
+            ),
+            Self::UpdateInProgress { .. } => {
+                Some("wait for the other `custody db update` to finish, then run it again")
+            }
+            Self::Download { .. } => Some(
+                "the database is unchanged; check the network connection, or pass --mirror \
+                 URL; offline, fetch the all.zip files elsewhere and run \
+                 `custody db import PATH...`",
+            ),
+            Self::HttpStatus { .. } | Self::MirrorFile { .. } => Some(
+                "check the ecosystem's spelling (OSV names such as `PyPI`, `Red Hat`) and \
+                 --mirror, which must hold ECOSYSTEM/all.zip; offline, run \
+                 `custody db import PATH...`",
+            ),
+            Self::DownloadTooLarge { .. } => Some(
+                "the database is unchanged; if the archive really is that large, raise \
+                 --max-download-size",
+            ),
+            Self::LengthMismatch { .. } | Self::Md5Mismatch { .. } => Some(
+                "the download was damaged or the mirror serves a bad copy; the database is \
+                 unchanged: run the update again, or use another --mirror",
+            ),
+            Self::Archive { source, .. } => source.hint().or(Some(
+                "the database is unchanged: run the update again, or use another --mirror",
+            )),
             _ => None,
         }
     }

@@ -582,6 +582,7 @@ mod tests {
             summary: None,
             severity: Vec::new(),
             database_severity: None,
+            urgency: None,
             modified: "2020-01-01T00:00:00Z".into(),
             published: None,
             references: Vec::new(),

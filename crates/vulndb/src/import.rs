@@ -463,8 +463,8 @@ impl Importer<'_> {
         let key = transaction.last_insert_rowid();
         let mut insert_affected = transaction.prepare_cached(
             "INSERT INTO affected (advisory, ordinal, ecosystem_key, release, name, ecosystem,
-                 package, purl, ranges, versions, severity)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 package, purl, ranges, versions, severity, urgency)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for (ordinal, affected) in advisory.affected.iter().enumerate() {
             // Entries without a package (GIT ranges alone) have no key to be found by.
@@ -483,6 +483,7 @@ impl Importer<'_> {
                 json_list(&affected.ranges),
                 json_list(&affected.versions),
                 json_list(&affected.severity),
+                affected.urgency(),
             ])?;
         }
         let mut insert_alias = transaction

@@ -6,6 +6,10 @@
 //!   ([`ImportSummary`], [`ImportReporter`], [`ImportLimits`]); [`Database::affected`] returns
 //!   the [`AffectedRecord`]s for one (ecosystem, package); [`Database::info`] describes it
 //!   ([`DbInfo`]).
+//! - [`update()`] brings a database up to date from a mirror of OSV's bucket: conditional
+//!   downloads of each ecosystem's `all.zip`, checked, imported into a copy that replaces the
+//!   file atomically ([`UpdateOptions`], [`UpdateSummary`], [`UpdateReporter`],
+//!   [`Database::update_state`]).
 //! - [`Advisory`] is the OSV record model, with its [`Affected`] packages, [`Range`]s and
 //!   [`Event`]s; [`Advisory::from_json`] and [`Advisory::from_yaml`] parse one record.
 //! - [`split_ecosystem`], [`ecosystem_key`] and [`normalize_name`] build lookup keys: every
@@ -13,11 +17,16 @@
 //! - [`evaluate`] decides whether an installed version is affected by an [`AffectedRecord`],
 //!   given a function that parses version strings into any ordered type, and says which range
 //!   matched and which version fixes it ([`Evaluation`], [`RangeMatch`]).
+//! - [`ratings`] turns an advisory's CVSS vectors (base scores computed), database rating and
+//!   distribution urgency into `Rating`s, most trusted first ([`sort_ratings`],
+//!   [`overall_severity`]).
+//! - [`Suppressions`] applies the user's [`IgnoreFile`]s (`.custodyignore.yaml`) and OpenVEX
+//!   [`VexDocument`]s to findings, saying what suppressed each one ([`Applied`]).
 //!
 //! This crate does not open images or read package databases (custody-artifact and
 //! custody-inventory do), does not order versions (custody-version does: pass its comparator
-//! to [`evaluate`]), does not download databases and does not merge findings or render
-//! reports (custody-cli does, using [`Database::ids_for_alias`]).
+//! to [`evaluate`]) and does not merge findings or render reports (custody-cli does, using
+//! [`Database::ids_for_alias`]).
 //!
 //! # Example
 //!
@@ -58,7 +67,12 @@ mod ecosystem;
 mod error;
 mod evaluation;
 mod import;
+mod matcher;
 mod osv;
+mod release;
+mod severity;
+mod suppress;
+mod update;
 
 pub use database::{
     AffectedRecord, Database, DbInfo, EcosystemCount, MAX_REFERENCES, SCHEMA_VERSION,
@@ -67,4 +81,15 @@ pub use ecosystem::{ecosystem_key, normalize_name, split_ecosystem};
 pub use error::{Error, RecordError};
 pub use evaluation::{Evaluation, MatchSource, RangeMatch, Skipped, evaluate, evaluate_ranges};
 pub use import::{ImportLimits, ImportReporter, ImportSummary, NoImportReporter, Warning};
+pub use matcher::{Matches, match_inventory};
 pub use osv::{Advisory, Affected, Event, Package, Range, RangeType, Reference, Severity};
+pub use release::DistroEcosystem;
+pub use severity::{overall_severity, ratings, sort_ratings};
+pub use suppress::{
+    Applied, IgnoreFile, SuppressionError, SuppressionErrorKind, SuppressionFormat, Suppressions,
+    VexDocument,
+};
+pub use update::{
+    ArchiveOutcome, ArchiveUpdate, ArchiveValidators, DEFAULT_ECOSYSTEMS, DEFAULT_MIRROR,
+    UpdateOptions, UpdateReporter, UpdateState, UpdateSummary, update,
+};

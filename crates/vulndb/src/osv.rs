@@ -206,6 +206,14 @@ pub struct Reference {
     pub url: String,
 }
 
+impl Affected {
+    /// `ecosystem_specific.urgency` when it is a string: the Debian security tracker's rating
+    /// of the vulnerability for this package (`unimportant`, `low`, `medium`, `high`).
+    pub fn urgency(&self) -> Option<&str> {
+        self.ecosystem_specific.as_ref()?.get("urgency")?.as_str()
+    }
+}
+
 impl Advisory {
     /// Parses one OSV record from JSON and checks the fields custody relies on.
     pub fn from_json(bytes: &[u8]) -> Result<Self, RecordError> {

@@ -1,4 +1,5 @@
--- schema_version, created, last_import (RFC 3339) and source (what the last import read).
+-- schema_version, created, last_import (RFC 3339) and source (what the last import read);
+-- after `db update` also last_update, mirror and archive:<URL> ({"etag", "last_modified"}).
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -33,6 +34,7 @@ CREATE TABLE affected (
     ranges        TEXT,              -- JSON [{"type", "repo", "events": [{"introduced": ...}]}]
     versions      TEXT,              -- JSON [version], NULL when none
     severity      TEXT,              -- JSON [{"type", "score"}] of this package, NULL when none
+    urgency       TEXT,              -- ecosystem_specific.urgency: Debian's rating of this package
     PRIMARY KEY (advisory, ordinal)
 );
 CREATE INDEX affected_package ON affected (ecosystem_key, name);

@@ -1,12 +1,34 @@
-//! One module per subcommand. Each returns `Ok(())` for exit status 0 or an error for 2;
-//! commands whose answer can be "no" (later: scan, verify, policy) will return an exit status.
+//! One module per subcommand. Most return `Ok(())` for exit status 0 or an error for 2;
+//! commands whose answer can be "no" (scan; later verify and policy) return an
+//! [`ExitStatus`].
 
 mod cache;
 mod db;
 mod sbom;
+mod scan;
 mod version;
 
 pub(crate) use cache::cache;
 pub(crate) use db::db;
 pub(crate) use sbom::sbom;
+pub(crate) use scan::scan;
 pub(crate) use version::version;
+
+/// How a command that answers a question ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExitStatus {
+    /// Exit 0.
+    Success,
+    /// The answer is "no": findings remain after filters. Carries the exit status the user
+    /// chose with `--exit-code`.
+    Findings(u8),
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => Self::SUCCESS,
+            ExitStatus::Findings(code) => Self::from(code),
+        }
+    }
+}

@@ -1,11 +1,14 @@
 //! Rendering results for people (tables) and machines (JSON).
 
+mod findings;
 mod table;
 
 use std::io::{self, Write};
 
-use custody_model::{Inventory, Warning};
+use custody_model::Warning;
+use serde::Serialize;
 
+pub(crate) use findings::findings_table;
 pub(crate) use table::inventory_table;
 
 /// A table in custody's style: a rule under the header, no other lines, columns fitted to the
@@ -15,6 +18,17 @@ pub(crate) fn new_table<const N: usize>(header: [&str; N]) -> comfy_table::Table
     // it crosses columns) are drawn.
     const HEADER_RULE_ONLY: &str = "     ──            ";
     let mut table = comfy_table::Table::new();
+    // Cell styles follow the colour choice stdout was configured with (`--color`,
+    // `NO_COLOR`, whether it is a terminal).
+    match anstream::ColorChoice::global() {
+        anstream::ColorChoice::Never => {
+            table.force_no_tty();
+        }
+        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => {
+            table.enforce_styling();
+        }
+        anstream::ColorChoice::Auto => {}
+    }
     table
         .load_preset(HEADER_RULE_ONLY)
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
@@ -22,9 +36,10 @@ pub(crate) fn new_table<const N: usize>(header: [&str; N]) -> comfy_table::Table
     table
 }
 
-/// custody's own JSON: the [`Inventory`] as its documented wire format, pretty-printed.
-pub(crate) fn json(inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, inventory)?;
+/// custody's own JSON: an [`Inventory`](custody_model::Inventory) or
+/// [`Report`](custody_model::Report) as its documented wire format, pretty-printed.
+pub(crate) fn json(value: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
 }
 

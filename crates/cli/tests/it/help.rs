@@ -59,3 +59,13 @@ fn help_db_import() {
 fn help_db_info() {
     insta::assert_snapshot!(help(&["db", "info", "--help"]));
 }
+
+#[test]
+fn help_db_update() {
+    insta::assert_snapshot!(help(&["db", "update", "--help"]));
+}
+
+#[test]
+fn help_scan() {
+    insta::assert_snapshot!(help(&["scan", "--help"]));
+}

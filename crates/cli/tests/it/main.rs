@@ -9,5 +9,6 @@ mod db;
 mod formats;
 mod help;
 mod image;
+mod scan;
 mod targets;
 mod version;

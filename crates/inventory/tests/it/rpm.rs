@@ -18,25 +18,9 @@ use std::path::{Path, PathBuf};
 
 use custody_inventory::{DatabaseKind, PackageRecord, ParseError, Position, parse_database};
 
-/// The conformance corpus: `CUSTODY_CONFORMANCE_DIR`, or `../shared/conformance` next to the
-/// repository.
+/// The conformance corpus's `os-pkgdb/` folder.
 fn corpus() -> PathBuf {
-    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/conformance"
-            ))
-        },
-        PathBuf::from,
-    );
-    let folder = root.join("os-pkgdb");
-    assert!(
-        folder.is_dir(),
-        "conformance corpus missing: {} is not a directory (set CUSTODY_CONFORMANCE_DIR)",
-        folder.display()
-    );
-    folder
+    crate::conformance("os-pkgdb")
 }
 
 /// go-rpmdb's fixtures.

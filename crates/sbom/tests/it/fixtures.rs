@@ -1,8 +1,10 @@
-//! Realistic inventories built in code, one per shape of target the encoders must handle.
+//! Realistic inventories built in code, one per shape of target the encoders must handle, and
+//! scan reports over them for the vulnerability outputs.
 
 use custody_model::{
-    Dependency, Distro, Ecosystem, ImageInfo, InstallState, Inventory, LayerInfo, Location,
-    Package, Purl, SourcePackage, TargetInfo, TargetKind,
+    DatabaseStatus, Dependency, Distro, Ecosystem, Finding, ImageInfo, InstallState, Inventory,
+    LayerInfo, Location, MatchDetail, Package, Purl, Rating, RatingMethod, Report, Severity,
+    SourcePackage, Suppressed, Suppression, TargetInfo, TargetKind,
 };
 
 /// Every fixture, with a file-name-friendly label.
@@ -442,4 +444,487 @@ pub(crate) fn odd_values() -> Inventory {
         Some(distro),
         vec![strange],
     )
+}
+
+/// Every report fixture, with a file-name-friendly label.
+pub(crate) fn reports() -> Vec<(&'static str, Report)> {
+    vec![
+        ("app-image-report", app_image_report()),
+        ("clean-report", clean_report()),
+    ]
+}
+
+/// The layer of [`app_image_report`]'s application files.
+pub(crate) const APP_LAYER: &str =
+    "sha256:8888888888888888888888888888888888888888888888888888888888888888";
+
+fn report(inventory: Inventory, findings: Vec<Finding>) -> Report {
+    Report {
+        schema_version: Report::SCHEMA_VERSION,
+        inventory,
+        database: Some(DatabaseStatus {
+            path: "/root/.cache/custody/vulndb.sqlite".to_owned(),
+            schema_version: 1,
+            updated: Some("2024-04-30T08:00:00Z".to_owned()),
+            advisories: 8209,
+        }),
+        findings,
+        suppressed: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+fn language_package(ecosystem: Ecosystem, name: &str, version: &str, paths: &[&str]) -> Package {
+    let purl = Purl::new(ecosystem.purl_type(), None, name, version).build();
+    let mut package = Package::new(ecosystem, name, version, purl);
+    for path in paths {
+        package = at(package, path, Some(APP_LAYER));
+    }
+    package
+}
+
+fn rating(
+    method: RatingMethod,
+    source: &str,
+    severity: Severity,
+    score: Option<f64>,
+    vector: &str,
+) -> Rating {
+    Rating {
+        method,
+        source: source.to_owned(),
+        severity,
+        score,
+        vector: vector.to_owned(),
+    }
+}
+
+struct Range<'a> {
+    advisory: &'a str,
+    ecosystem: &'a str,
+    package: &'a str,
+    introduced: &'a str,
+    fixed: Option<&'a str>,
+    comparator: &'a str,
+}
+
+impl Range<'_> {
+    fn matching(&self, version: &str) -> MatchDetail {
+        MatchDetail {
+            advisory: self.advisory.to_owned(),
+            ecosystem: self.ecosystem.to_owned(),
+            package: self.package.to_owned(),
+            range_type: "ECOSYSTEM".to_owned(),
+            introduced: Some(self.introduced.to_owned()),
+            fixed: self.fixed.map(str::to_owned),
+            last_affected: None,
+            limit: None,
+            version: version.to_owned(),
+            comparator: self.comparator.to_owned(),
+        }
+    }
+}
+
+/// A finding of `id` in `package`, with the package's identity and locations and the fixed
+/// version of the first match.
+fn finding(
+    package: &Package,
+    id: &str,
+    severity: Severity,
+    ratings: Vec<Rating>,
+    matches: Vec<MatchDetail>,
+) -> Finding {
+    Finding {
+        id: id.to_owned(),
+        aliases: Vec::new(),
+        package: package.id().to_owned(),
+        name: package.name.clone(),
+        version: package.version.clone(),
+        ecosystem: package.ecosystem,
+        locations: package.locations.clone(),
+        fixed_version: matches.first().and_then(|detail| detail.fixed.clone()),
+        severity,
+        ratings,
+        summary: None,
+        matches,
+        references: Vec::new(),
+        published: None,
+    }
+}
+
+/// The Debian image of [`debian_image`] with an application layer: urllib3 installed by
+/// Debian's `python3-urllib3` (so matched through it), requests in a virtualenv, lodash in
+/// `node_modules` and recorded in `package-lock.json`, and the h2 crate in `Cargo.lock`.
+///
+/// Findings, as custody-vulndb would report them (sorted by package, then severity, then id):
+/// - CVE-2024-5535 in `libssl3` and `openssl` through source package openssl: Debian rates
+///   it `low`, NVD's CVSS 3.1 vector scores 9.1; fixed in 3.0.16-1~deb12u1.
+/// - CVE-2023-45853 in `zlib1g`: CVSS 3.1 9.8, no fix in Debian 12.
+/// - CVE-2023-43804 in `python3-urllib3` (Debian's advisory for python-urllib3): CVSS 3.1
+///   8.1 and GitHub's `moderate`, aliases GHSA-v845-jxx5-vc9f and PYSEC-2023-192.
+/// - CVE-2023-32681 in requests: matched by GHSA-j8r2-6x86-q33q and PYSEC-2023-74, CVSS 3.1
+///   6.1 and GitHub's `moderate`.
+/// - CVE-2021-23337 (CVSS 4.0 8.6 and 3.1 7.2) and CVE-2020-8203 (CVSS 3.0 7.4 and 2.0 5.8)
+///   in lodash, found at two locations.
+/// - RUSTSEC-2024-0003 in h2, with no rating at all.
+///
+/// setuptools' CVE-2022-40897 is suppressed by a VEX `not_affected` statement.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one report's packages and findings read best side by side"
+)]
+pub(crate) fn app_image_report() -> Report {
+    let mut inventory = debian_image();
+    let os = Os {
+        ecosystem: Ecosystem::Deb,
+        namespace: "debian",
+        distro: "debian-12",
+    };
+    let [_, app_layer] = DEBIAN_LAYERS;
+    let python3_urllib3 = at(
+        with_source(
+            os.package("python3-urllib3", "1.26.12-1", "all", &["MIT"]),
+            "python-urllib3",
+            None,
+        ),
+        "var/lib/dpkg/status",
+        Some(app_layer),
+    );
+    let mut urllib3 = language_package(
+        Ecosystem::Pypi,
+        "urllib3",
+        "1.26.12",
+        &["usr/lib/python3/dist-packages/urllib3-1.26.12.egg-info/PKG-INFO"],
+    );
+    urllib3.owned_by = Some(python3_urllib3.id().to_owned());
+    let requests = language_package(
+        Ecosystem::Pypi,
+        "requests",
+        "2.25.0",
+        &["app/venv/lib/python3.11/site-packages/requests-2.25.0.dist-info/METADATA"],
+    );
+    let setuptools = language_package(
+        Ecosystem::Pypi,
+        "setuptools",
+        "65.5.0",
+        &["app/venv/lib/python3.11/site-packages/setuptools-65.5.0.dist-info/METADATA"],
+    );
+    let lodash = language_package(
+        Ecosystem::Npm,
+        "lodash",
+        "4.17.15",
+        &[
+            "app/package-lock.json",
+            "app/node_modules/lodash/package.json",
+        ],
+    );
+    let h2 = language_package(Ecosystem::Cargo, "h2", "0.3.20", &["app/Cargo.lock"]);
+    inventory.packages.extend([
+        python3_urllib3.clone(),
+        urllib3,
+        requests.clone(),
+        setuptools.clone(),
+        lodash.clone(),
+        h2.clone(),
+    ]);
+    let package = |name: &str| -> Package {
+        inventory
+            .packages
+            .iter()
+            .find(|package| package.name == name)
+            .unwrap_or_else(|| panic!("the fixture has no package {name}"))
+            .clone()
+    };
+
+    let openssl_range = Range {
+        advisory: "DEBIAN-CVE-2024-5535",
+        ecosystem: "Debian:12",
+        package: "openssl",
+        introduced: "0",
+        fixed: Some("3.0.16-1~deb12u1"),
+        comparator: "dpkg",
+    };
+    let openssl_ratings = vec![
+        rating(
+            RatingMethod::DistroUrgency,
+            "Debian",
+            Severity::Low,
+            None,
+            "low",
+        ),
+        rating(
+            RatingMethod::CvssV3,
+            "CVE-2024-5535",
+            Severity::Critical,
+            Some(9.1),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H",
+        ),
+    ];
+    let openssl_finding = |name: &str| {
+        let package = package(name);
+        let mut finding = finding(
+            &package,
+            "CVE-2024-5535",
+            Severity::Low,
+            openssl_ratings.clone(),
+            vec![openssl_range.matching("3.0.15-1~deb12u1")],
+        );
+        finding.summary = Some("SSL_select_next_proto buffer overread".to_owned());
+        finding.references = vec![
+            "https://security-tracker.debian.org/tracker/CVE-2024-5535".to_owned(),
+            "https://www.openssl.org/news/secadv/20240627.txt".to_owned(),
+            "not a url".to_owned(),
+        ];
+        finding.published = Some("2024-06-27T11:15:24Z".to_owned());
+        finding
+    };
+
+    let zlib = package("zlib1g");
+    let mut zlib_finding = finding(
+        &zlib,
+        "CVE-2023-45853",
+        Severity::Critical,
+        vec![rating(
+            RatingMethod::CvssV3,
+            "CVE-2023-45853",
+            Severity::Critical,
+            Some(9.8),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+        )],
+        vec![
+            Range {
+                advisory: "DEBIAN-CVE-2023-45853",
+                ecosystem: "Debian:12",
+                package: "zlib",
+                introduced: "0",
+                fixed: None,
+                comparator: "dpkg",
+            }
+            .matching("1:1.2.13.dfsg-1"),
+        ],
+    );
+    zlib_finding.summary = Some(
+        "MiniZip in zlib through 1.3 has an integer overflow and resultant heap-based buffer \
+         overflow in zipOpenNewFileInZip4_64 via a long filename, comment, or extra field"
+            .to_owned(),
+    );
+    zlib_finding.published = Some("2023-10-14T02:15:09Z".to_owned());
+
+    let mut urllib3_finding = finding(
+        &python3_urllib3,
+        "CVE-2023-43804",
+        Severity::High,
+        vec![
+            rating(
+                RatingMethod::CvssV3,
+                "DEBIAN-CVE-2023-43804",
+                Severity::High,
+                Some(8.1),
+                "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:H",
+            ),
+            rating(
+                RatingMethod::Database,
+                "GHSA-v845-jxx5-vc9f",
+                Severity::Medium,
+                None,
+                "MODERATE",
+            ),
+        ],
+        vec![
+            Range {
+                advisory: "DEBIAN-CVE-2023-43804",
+                ecosystem: "Debian:12",
+                package: "python-urllib3",
+                introduced: "0",
+                fixed: Some("1.26.12-1+deb12u1"),
+                comparator: "dpkg",
+            }
+            .matching("1.26.12-1"),
+        ],
+    );
+    urllib3_finding.aliases = vec![
+        "DEBIAN-CVE-2023-43804".to_owned(),
+        "GHSA-v845-jxx5-vc9f".to_owned(),
+        "PYSEC-2023-192".to_owned(),
+    ];
+    urllib3_finding.summary =
+        Some("Cookie HTTP header isn't stripped on cross-origin redirects".to_owned());
+    urllib3_finding.references = vec![
+        "https://github.com/urllib3/urllib3/security/advisories/GHSA-v845-jxx5-vc9f".to_owned(),
+    ];
+    urllib3_finding.published = Some("2023-10-04T17:15:10Z".to_owned());
+
+    let requests_range = |advisory| Range {
+        advisory,
+        ecosystem: "PyPI",
+        package: "requests",
+        introduced: "2.3.0",
+        fixed: Some("2.31.0"),
+        comparator: "pep440",
+    };
+    let mut requests_finding = finding(
+        &requests,
+        "CVE-2023-32681",
+        Severity::Medium,
+        vec![
+            rating(
+                RatingMethod::CvssV3,
+                "GHSA-j8r2-6x86-q33q",
+                Severity::Medium,
+                Some(6.1),
+                "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N",
+            ),
+            rating(
+                RatingMethod::Database,
+                "GHSA-j8r2-6x86-q33q",
+                Severity::Medium,
+                None,
+                "MODERATE",
+            ),
+        ],
+        vec![
+            requests_range("GHSA-j8r2-6x86-q33q").matching("2.25.0"),
+            requests_range("PYSEC-2023-74").matching("2.25.0"),
+        ],
+    );
+    requests_finding.aliases = vec!["GHSA-j8r2-6x86-q33q".to_owned(), "PYSEC-2023-74".to_owned()];
+    requests_finding.summary =
+        Some("Unintended leak of Proxy-Authorization header in requests".to_owned());
+    requests_finding.references = vec![
+        "https://github.com/psf/requests/security/advisories/GHSA-j8r2-6x86-q33q".to_owned(),
+        "https://github.com/psf/requests/releases/tag/v2.31.0".to_owned(),
+    ];
+    requests_finding.published = Some("2023-05-22T20:36:32Z".to_owned());
+
+    let lodash_range = |advisory, fixed| Range {
+        advisory,
+        ecosystem: "npm",
+        package: "lodash",
+        introduced: "0",
+        fixed: Some(fixed),
+        comparator: "semver",
+    };
+    let mut template_finding = finding(
+        &lodash,
+        "CVE-2021-23337",
+        Severity::High,
+        vec![
+            rating(
+                RatingMethod::CvssV4,
+                "GHSA-35jh-r3h4-6jhm",
+                Severity::High,
+                Some(8.6),
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:H/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            ),
+            rating(
+                RatingMethod::CvssV3,
+                "GHSA-35jh-r3h4-6jhm",
+                Severity::High,
+                Some(7.2),
+                "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H",
+            ),
+        ],
+        vec![lodash_range("GHSA-35jh-r3h4-6jhm", "4.17.21").matching("4.17.15")],
+    );
+    template_finding.aliases = vec!["GHSA-35jh-r3h4-6jhm".to_owned()];
+    template_finding.summary = Some("Command Injection in lodash".to_owned());
+    let mut pollution_finding = finding(
+        &lodash,
+        "CVE-2020-8203",
+        Severity::High,
+        vec![
+            rating(
+                RatingMethod::CvssV3,
+                "GHSA-p6mc-m468-83gw",
+                Severity::High,
+                Some(7.4),
+                "CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H",
+            ),
+            rating(
+                RatingMethod::CvssV2,
+                "GHSA-p6mc-m468-83gw",
+                Severity::Medium,
+                Some(5.8),
+                "AV:N/AC:M/Au:N/C:N/I:P/A:P",
+            ),
+        ],
+        vec![lodash_range("GHSA-p6mc-m468-83gw", "4.17.19").matching("4.17.15")],
+    );
+    pollution_finding.aliases = vec!["GHSA-p6mc-m468-83gw".to_owned()];
+    pollution_finding.summary = Some("Prototype Pollution in lodash".to_owned());
+
+    let mut h2_finding = finding(
+        &h2,
+        "RUSTSEC-2024-0003",
+        Severity::Unknown,
+        Vec::new(),
+        vec![
+            Range {
+                advisory: "RUSTSEC-2024-0003",
+                ecosystem: "crates.io",
+                package: "h2",
+                introduced: "0.0.0-0",
+                fixed: Some("0.3.24"),
+                comparator: "semver",
+            }
+            .matching("0.3.20"),
+        ],
+    );
+    h2_finding.aliases = vec!["GHSA-8r5v-vm4m-4g25".to_owned()];
+    h2_finding.summary = Some(
+        "Resource exhaustion vulnerability in h2 may lead to Denial of Service (DoS)".to_owned(),
+    );
+
+    let mut suppressed = finding(
+        &setuptools,
+        "CVE-2022-40897",
+        Severity::Medium,
+        Vec::new(),
+        vec![
+            Range {
+                advisory: "GHSA-r9hx-vwmv-q579",
+                ecosystem: "PyPI",
+                package: "setuptools",
+                introduced: "0",
+                fixed: Some("65.5.1"),
+                comparator: "pep440",
+            }
+            .matching("65.5.0"),
+        ],
+    );
+    suppressed.summary =
+        Some("setuptools vulnerable to Regular Expression Denial of Service".to_owned());
+
+    let mut findings = vec![
+        openssl_finding("libssl3"),
+        openssl_finding("openssl"),
+        zlib_finding,
+        urllib3_finding,
+        requests_finding,
+        template_finding,
+        pollution_finding,
+        h2_finding,
+    ];
+    findings.sort_by(|left, right| {
+        (&left.package, std::cmp::Reverse(left.severity), &left.id).cmp(&(
+            &right.package,
+            std::cmp::Reverse(right.severity),
+            &right.id,
+        ))
+    });
+    let mut report = report(inventory, findings);
+    report.suppressed = vec![Suppressed {
+        finding: suppressed,
+        by: Suppression::Vex {
+            document: "app.openvex.json (https://openvex.dev/docs/example)".to_owned(),
+            status: "not_affected".to_owned(),
+            justification: Some("vulnerable_code_not_in_execute_path".to_owned()),
+        },
+    }];
+    report
+}
+
+/// A scan of the Alpine image that found nothing.
+pub(crate) fn clean_report() -> Report {
+    report(alpine_image(), Vec::new())
 }

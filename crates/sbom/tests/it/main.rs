@@ -3,9 +3,11 @@
 //!
 //! - `validate`: every fixture's output checked by the formats' reference validators.
 //! - `content`: what the documents say about each fixture.
+//! - `decode`: SBOMs read back, custody's own and Syft's, and malformed ones.
 //! - `snapshot`: the exact bytes written for one fixture.
 
 mod content;
+mod decode;
 mod fixtures;
 mod snapshot;
 mod validate;

@@ -1,12 +1,15 @@
-//! Every fixture's CycloneDX and SPDX output, checked by the formats' reference validators:
-//! cyclonedx-python-lib's strict 1.6 JSON validator (through scripts/validate-sbom.py) and
-//! `pyspdxtools -i`; and read back by a consumer, syft, which must recover the packages.
+//! Every fixture's CycloneDX, SPDX and SARIF output, checked by the formats' reference
+//! validators: cyclonedx-python-lib's strict 1.6 JSON validator (through
+//! scripts/validate-sbom.py), `pyspdxtools -i`, and for SARIF the OASIS 2.1.0 schema plus the
+//! SARIF Multitool's GitHub ingestion rules (scripts/validate-sbom.py sarif); and read back by
+//! a consumer, syft, which must recover the packages.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use custody_sbom::{write_cyclonedx, write_spdx};
+use custody_model::Inventory;
+use custody_sbom::{write_cyclonedx, write_cyclonedx_report, write_sarif, write_spdx};
 
 use crate::{fixtures, options, peer_tool, workspace_root};
 
@@ -19,36 +22,71 @@ fn describe(output: &Output) -> String {
     )
 }
 
+/// Every inventory fixture, and the application image's, which adds language packages and
+/// one owned by an OS package.
+fn inventories() -> Vec<(&'static str, Inventory)> {
+    let mut inventories = fixtures::all();
+    inventories.push(("app-image", fixtures::app_image_report().inventory));
+    inventories
+}
+
+/// Runs `scripts/validate-sbom.py MODE FILES…` and asserts that it passes and names every
+/// file valid.
+fn assert_valid(mode: &str, files: &[PathBuf]) {
+    let output = validate_sbom(mode, files);
+    let report = describe(&output);
+    assert!(output.status.success(), "{report}");
+    for file in files {
+        assert!(
+            report.contains(&format!("{}: valid {mode}", file.display())),
+            "{report}"
+        );
+    }
+}
+
+fn validate_sbom(mode: &str, files: &[PathBuf]) -> Output {
+    Command::new(peer_tool("python"))
+        .arg(workspace_root().join("scripts/validate-sbom.py"))
+        .arg(mode)
+        .args(files)
+        .output()
+        .expect("the peers venv's python runs")
+}
+
 #[test]
 fn cyclonedx_passes_cyclonedx_python_lib_strict_validation() {
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<PathBuf> = Vec::new();
-    for (label, inventory) in fixtures::all() {
+    for (label, inventory) in inventories() {
         let path = dir.path().join(format!("{label}.cdx.json"));
         write_cyclonedx(&inventory, &options(), fs_err::File::create(&path).unwrap()).unwrap();
         files.push(path);
     }
-    let output = Command::new(peer_tool("python"))
-        .arg(workspace_root().join("scripts/validate-sbom.py"))
-        .arg("cyclonedx")
-        .args(&files)
-        .output()
-        .unwrap();
-    let report = describe(&output);
-    assert!(output.status.success(), "{report}");
-    for file in &files {
-        assert!(
-            report.contains(&format!("{}: valid cyclonedx", file.display())),
-            "{report}"
-        );
+    for (label, report) in fixtures::reports() {
+        let path = dir.path().join(format!("{label}.cdx.json"));
+        write_cyclonedx_report(&report, &options(), fs_err::File::create(&path).unwrap()).unwrap();
+        files.push(path);
     }
+    assert_valid("cyclonedx", &files);
+}
+
+#[test]
+fn sarif_passes_the_schema_and_github_ingestion_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for (label, report) in fixtures::reports() {
+        let path = dir.path().join(format!("{label}.sarif"));
+        write_sarif(&report, &options(), fs_err::File::create(&path).unwrap()).unwrap();
+        files.push(path);
+    }
+    assert_valid("sarif", &files);
 }
 
 #[test]
 fn spdx_passes_pyspdxtools_validation() {
     let dir = tempfile::tempdir().unwrap();
     let pyspdxtools = peer_tool("pyspdxtools");
-    for (label, inventory) in fixtures::all() {
+    for (label, inventory) in inventories() {
         let path = dir.path().join(format!("{label}.spdx.json"));
         write_spdx(&inventory, &options(), fs_err::File::create(&path).unwrap()).unwrap();
         let output = Command::new(&pyspdxtools)
@@ -189,6 +227,64 @@ fn validators_reject_broken_documents() {
     );
 }
 
+/// A change that makes a SARIF log invalid.
+type Breakage = fn(&mut serde_json::Value);
+
+/// Guards the SARIF test against passing vacuously: each layer of `validate-sbom.py sarif`
+/// (the schema, its formats, GitHub's ingestion rules) must reject a log broken for it.
+#[test]
+fn sarif_validator_rejects_broken_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = custody_sbom::to_sarif(&fixtures::app_image_report(), &options());
+    let cases: [(&str, Breakage, &str); 4] = [
+        (
+            "no-message",
+            |log| {
+                log["runs"][0]["results"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("message");
+            },
+            "schema: runs/0/results/0: 'message' is a required property",
+        ),
+        (
+            "bad-help-uri",
+            |log| log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = "not a uri".into(),
+            "schema: runs/0/tool/driver/rules/0/helpUri: 'not a uri' is not a 'uri'",
+        ),
+        (
+            "no-locations",
+            |log| {
+                log["runs"][0]["results"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("locations");
+            },
+            "multitool: GH1015 (error)",
+        ),
+        (
+            "absolute-path",
+            |log| {
+                log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                    ["uri"] = "/var/lib/dpkg/status".into();
+                log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                    ["uriBaseId"] = "ROOT".into();
+            },
+            "multitool: SARIF1004 (error)",
+        ),
+    ];
+    for (label, mutate, expected) in cases {
+        let mut broken = log.clone();
+        mutate(&mut broken);
+        let path = dir.path().join(format!("{label}.sarif"));
+        fs_err::write(&path, broken.to_string()).unwrap();
+        let output = validate_sbom("sarif", &[path]);
+        let report = describe(&output);
+        assert!(!output.status.success(), "{label}: {report}");
+        assert!(report.contains(expected), "{label}: {report}");
+    }
+}
+
 /// The committed SPDX license id list still matches what the validators' own libraries
 /// accept (`crates/sbom/scripts/generate_license_list.py --check`).
 #[test]
@@ -199,4 +295,50 @@ fn license_list_matches_the_validators() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", describe(&output));
+}
+
+/// syft reads `Package::owned_by` back from the SPDX relationship (`OTHER` with an
+/// `ownership-by-file-overlap:` comment) as its own ownership relationship.
+#[test]
+fn syft_reads_back_ownership_from_spdx() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = fixtures::app_image_report().inventory;
+    let spdx = dir.path().join("app.spdx.json");
+    write_spdx(&inventory, &options(), fs_err::File::create(&spdx).unwrap()).unwrap();
+    let output = Command::new(peer_tool("syft"))
+        .arg("convert")
+        .arg(&spdx)
+        .args(["-o", "syft-json"])
+        .env("SYFT_CHECK_FOR_APP_UPDATE", "false")
+        .output()
+        .expect("syft runs");
+    assert!(output.status.success(), "{}", describe(&output));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let name_of = |id: &serde_json::Value| -> String {
+        document["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|artifact| artifact["id"] == *id)
+            .map_or_else(
+                || format!("unknown {id}"),
+                |artifact| artifact["name"].as_str().unwrap().to_owned(),
+            )
+    };
+    let ownership: Vec<(String, String)> = document["artifactRelationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|relationship| relationship["type"] == "ownership-by-file-overlap")
+        .map(|relationship| {
+            (
+                name_of(&relationship["parent"]),
+                name_of(&relationship["child"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ownership,
+        [("python3-urllib3".to_owned(), "urllib3".to_owned())]
+    );
 }

@@ -1,6 +1,7 @@
 //! custody-vulndb's integration tests: one binary. `conformance` imports the real advisory
 //! corpora and checks records read by hand; `import` covers idempotence, updates and zip
-//! archives; `bad_input` covers what must be skipped or refused.
+//! archives; `bad_input` covers what must be skipped or refused; `update` downloads archives
+//! from an HTTP server on loopback.
 #![expect(
     clippy::unwrap_used,
     reason = "test support code: a failed unwrap is a failed test"
@@ -9,6 +10,10 @@
 mod bad_input;
 mod conformance;
 mod import;
+mod matching;
+mod ratings;
+mod suppress;
+mod update;
 
 use std::cmp::Ordering;
 use std::num::ParseIntError;

@@ -11,6 +11,7 @@ mod bad_input;
 mod conformance;
 mod import;
 mod matching;
+mod oracle;
 mod ratings;
 mod suppress;
 mod update;

@@ -8,7 +8,7 @@
 //!
 //! The oracle runs with the peers virtual environment's Python (`CUSTODY_PEERS`, default
 //! `.peers` at the repository root; scripts/setup.sh makes it), which has `packaging` and
-//! PyYAML. The test fails when it is missing.
+//! `PyYAML`. The test fails when it is missing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

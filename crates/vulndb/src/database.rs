@@ -288,6 +288,45 @@ impl Database {
         ids.collect::<Result<Vec<String>, _>>().map_err(sqlite)
     }
 
+    /// What a scan report says about the database it used: cheap enough to call on every
+    /// scan (one count, two `meta` reads), unlike [`Database::info`]'s per-ecosystem counts.
+    pub fn status(&self) -> Result<custody_model::DatabaseStatus, Error> {
+        let sqlite = |source| Error::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        let (advisories, schema_version, last_import, last_update): (
+            u64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = self
+            .connection
+            .query_row(
+                "SELECT (SELECT count(*) FROM advisories),
+                        (SELECT value FROM meta WHERE key = 'schema_version'),
+                        (SELECT value FROM meta WHERE key = 'last_import'),
+                        (SELECT value FROM meta WHERE key = 'last_update')",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .map_err(sqlite)?;
+        // The later of the last import and the last update: when the data last changed.
+        let updated = [last_import, last_update]
+            .into_iter()
+            .flatten()
+            .filter_map(|time| time.parse::<jiff::Timestamp>().ok())
+            .max();
+        Ok(custody_model::DatabaseStatus {
+            path: self.path.display().to_string(),
+            schema_version: schema_version
+                .and_then(|version| version.parse().ok())
+                .unwrap_or_default(),
+            updated: updated.map(|time| time.to_string()),
+            advisories,
+        })
+    }
+
     /// Counts and facts about the database, for `custody db info`.
     pub fn info(&self) -> Result<DbInfo, Error> {
         let sqlite = |source| Error::Sqlite {

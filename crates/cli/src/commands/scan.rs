@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use custody_artifact::{Scanner as ArtifactScanner, Target};
-use custody_model::{DatabaseStatus, Inventory, Purl, Report, TargetInfo, TargetKind};
+use custody_model::{Inventory, Purl, Report, TargetInfo, TargetKind};
 use custody_sbom::EncodeOptions;
 use custody_vulndb::{Database, IgnoreFile, Suppressions, VexDocument};
 
@@ -30,16 +30,10 @@ pub(crate) fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let inventory = inventory(&args.target, args, quiet)?;
     let matches = custody_vulndb::match_inventory(&database, &inventory)
         .with_context(|| format!("cannot match packages against {}", database_path.display()))?;
-    let info = database.info()?;
     let mut report = Report {
         schema_version: Report::SCHEMA_VERSION,
         inventory,
-        database: Some(DatabaseStatus {
-            path: database_path.display().to_string(),
-            schema_version: info.schema_version,
-            updated: info.last_import.map(|time| time.to_string()),
-            advisories: info.advisories,
-        }),
+        database: Some(database.status()?),
         findings: matches.findings,
         suppressed: Vec::new(),
         warnings: matches.warnings,

@@ -5,7 +5,7 @@
 //! layers that added each record are known. Records are cached per image layer, so they are
 //! plain serde values.
 
-use custody_model::{Ecosystem, InstallState, SourcePackage};
+use custody_model::{Ecosystem, InstallState, Scope, SourcePackage};
 use serde::{Deserialize, Serialize};
 
 /// One package entry of a package database.
@@ -34,6 +34,9 @@ pub struct PackageRecord {
     /// Install state, where the database records one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstallState>,
+    /// Direct/transitive and dev-only, where a lockfile or manifest says.
+    #[serde(default, skip_serializing_if = "Scope::is_unknown")]
+    pub scope: Scope,
     /// Files the package owns, absolute (`/usr/bin/openssl`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
@@ -60,6 +63,7 @@ impl PackageRecord {
             source: None,
             licenses: Vec::new(),
             state: None,
+            scope: Scope::default(),
             files: Vec::new(),
             depends: Vec::new(),
             provides: Vec::new(),

@@ -250,6 +250,7 @@ fn to_package(record: &PackageRecord, distro: Option<&Distro>) -> Package {
         let mut package = Package::new(record.ecosystem, &record.name, &record.version, purl);
         package.licenses.clone_from(&record.licenses);
         package.files.clone_from(&record.files);
+        package.scope = record.scope;
         return package;
     }
     let namespace = distro.map_or_else(

@@ -148,6 +148,27 @@ impl InstallState {
     }
 }
 
+/// How a lockfile or manifest declares a package: whether the project depends on it directly
+/// and whether only for development. Installed packages carry no scope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Scope {
+    /// `Some(true)` for a direct dependency of the project, `Some(false)` for a transitive
+    /// one, `None` when the file does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bool>,
+    /// A development-only dependency (npm `dev`, Poetry's `dev` group, Composer
+    /// `packages-dev`): present in the lockfile, usually absent from what ships.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dev: bool,
+}
+
+impl Scope {
+    /// Whether nothing is known: the file said neither directness nor dev-only.
+    pub fn is_unknown(&self) -> bool {
+        self.direct.is_none() && !self.dev
+    }
+}
+
 /// One package found in a target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
@@ -171,6 +192,9 @@ pub struct Package {
     /// Install state, where the package database records one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstallState>,
+    /// How a lockfile or manifest declares the package, where it says.
+    #[serde(default, skip_serializing_if = "Scope::is_unknown")]
+    pub scope: Scope,
     /// Where the package was recorded (the database file) and which layer added it.
     pub locations: Vec<Location>,
     /// Files the package owns, as absolute paths inside the target (`/usr/bin/openssl`).
@@ -202,6 +226,7 @@ impl Package {
             source: None,
             licenses: Vec::new(),
             state: None,
+            scope: Scope::default(),
             locations: Vec::new(),
             files: Vec::new(),
             owned_by: None,

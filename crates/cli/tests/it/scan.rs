@@ -4,7 +4,7 @@
 //! written here. Every expected finding below was read off the records: the comments name the
 //! advisory and the range that makes it apply.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::common::{TestContext, write_tree};
@@ -534,4 +534,51 @@ fn scanning_the_sbom_finds_what_scanning_the_target_finds() {
         assert_eq!(key(&from_sbom), key(&direct), "{format}");
         assert_eq!(from_sbom["inventory"]["target"]["kind"], "sbom", "{format}");
     }
+}
+
+#[test]
+fn lockfiles_in_a_source_tree_are_scanned() {
+    let context = TestContext::new();
+    let (_, database) = fixture(&context);
+    // osv-scanner's pip fixture, as a project would name it: django 2.2.24 among 12 other pins.
+    let source = context.path("project");
+    let fixture = conformance().join(
+        "lockfiles/osv-scanner-legacy/pkg/lockfile/fixtures/pip/multiple-packages-constrained.txt",
+    );
+    write_tree(
+        &source,
+        &[(
+            "requirements.txt",
+            fs_err::read(fixture).unwrap().as_slice(),
+        )],
+    );
+    let (_, report) = scan(&context, &format!("dir:{}", source.display()), &[&database]);
+    let django: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["name"] == "django")
+        .flat_map(|finding| finding["matches"].as_array().unwrap())
+        .map(|detail| detail["advisory"].as_str().unwrap())
+        .collect();
+    // The PyPA records whose ranges hold 2.2.24 (checked with packaging.version): fixed in
+    // 2.2.25 (PYSEC-2021-439), 2.2.26 (PYSEC-2022-1, -2, -3), 2.2.27 (PYSEC-2022-19, -20) and
+    // 2.2.28 (PYSEC-2022-190, -191).
+    assert_eq!(
+        django,
+        BTreeSet::from([
+            "PYSEC-2021-439",
+            "PYSEC-2022-1",
+            "PYSEC-2022-19",
+            "PYSEC-2022-190",
+            "PYSEC-2022-191",
+            "PYSEC-2022-2",
+            "PYSEC-2022-20",
+            "PYSEC-2022-3",
+        ])
+    );
+    let location = report["findings"][0]["locations"][0]["path"]
+        .as_str()
+        .unwrap();
+    assert_eq!(location, "requirements.txt");
 }

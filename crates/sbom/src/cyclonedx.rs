@@ -76,7 +76,9 @@ const OS_REF: &str = "custody:operating-system";
 ///   `custody:package:ecosystem`, `custody:package:arch`, `custody:package:sourceName`,
 ///   `custody:package:sourceVersion`, `custody:package:state`, `custody:package:ownedBy`
 ///   (for a language package the OS package manager installed, the owning OS package's
-///   purl, [`Package::owned_by`]), `custody:location:<n>:path` and
+///   purl, [`Package::owned_by`]), `custody:package:direct` (`true`/`false`, from a lockfile's
+///   [`Package::scope`]), `custody:package:dev` (`true` for development-only dependencies,
+///   whose component `scope` is then `excluded`), `custody:location:<n>:path` and
 ///   `custody:location:<n>:layerDigest`.
 /// - `dependencies` lists every component, sorted `dependsOn` without repeats (empty when
 ///   none is known): the target depends on the OS and on every package; packages depend on
@@ -218,6 +220,10 @@ struct Component<'a> {
     version: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
+    /// `excluded` for development-only dependencies (CycloneDX: "component usage for test
+    /// and other non-runtime purposes").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     licenses: Vec<LicenseChoice<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -235,6 +241,7 @@ impl<'a> Component<'a> {
             name,
             version: None,
             description: None,
+            scope: None,
             licenses: Vec::new(),
             purl: None,
             properties: Vec::new(),
@@ -473,6 +480,16 @@ fn package_component<'a>(
     }
     if let Some(owner) = &package.owned_by {
         properties.push(Property::new("custody:package:ownedBy", owner));
+    }
+    if let Some(direct) = package.scope.direct {
+        properties.push(Property::new(
+            "custody:package:direct",
+            if direct { "true" } else { "false" },
+        ));
+    }
+    if package.scope.dev {
+        component.scope = Some("excluded");
+        properties.push(Property::new("custody:package:dev", "true"));
     }
     for (index, location) in package.locations.iter().enumerate() {
         properties.push(Property::new(

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 use serde::de::value::Error as ValueError;
 
-use custody_model::{Ecosystem, InstallState, Package, ParsedPurl, Purl, SourcePackage};
+use custody_model::{Ecosystem, InstallState, Package, ParsedPurl, Purl, Scope, SourcePackage};
 
 use super::{Element, Skip};
 
@@ -103,6 +103,13 @@ pub(super) fn to_package(element: Element<'_>) -> Result<Built, (Skip, Option<St
     package.state = state;
     package.locations = facts.locations();
     package.owned_by = owned_by;
+    package.scope = Scope {
+        direct: facts
+            .direct
+            .as_deref()
+            .and_then(|direct| direct.parse().ok()),
+        dev: facts.dev.as_deref() == Some("true"),
+    };
     Ok(Built {
         package,
         distro_qualifier,

@@ -26,6 +26,10 @@ pub(crate) struct Facts {
     pub(crate) state: Option<String>,
     /// `custody:package:ownedBy`: the owning OS package's id.
     pub(crate) owned_by: Option<String>,
+    /// `custody:package:direct`: `true` or `false`.
+    pub(crate) direct: Option<String>,
+    /// `custody:package:dev`: `true` for development-only dependencies.
+    pub(crate) dev: Option<String>,
     /// `custody:location:<n>:…`, by index.
     custody_locations: BTreeMap<usize, LocationParts>,
     /// `syft:location:<n>:path` by index, or Trivy's one `aquasecurity:trivy:FilePath`; used
@@ -59,6 +63,8 @@ impl Facts {
             "custody:package:sourceVersion" => &mut self.source_version,
             "custody:package:state" => &mut self.state,
             "custody:package:ownedBy" => &mut self.owned_by,
+            "custody:package:direct" => &mut self.direct,
+            "custody:package:dev" => &mut self.dev,
             "aquasecurity:trivy:SrcName" => &mut self.trivy_source.name,
             "aquasecurity:trivy:SrcEpoch" => &mut self.trivy_source.epoch,
             "aquasecurity:trivy:SrcVersion" => &mut self.trivy_source.version,

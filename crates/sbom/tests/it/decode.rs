@@ -8,7 +8,7 @@ use std::process::Command;
 
 use custody_model::{
     Dependency, Distro, Ecosystem, ImageInfo, InstallState, Inventory, Location, Package, Purl,
-    SourcePackage, TargetInfo, TargetKind,
+    Scope, SourcePackage, TargetInfo, TargetKind,
 };
 use custody_sbom::{Error, LicenseExpression, SbomFormat, read_sbom, to_cyclonedx, to_spdx};
 
@@ -60,8 +60,13 @@ fn language_image() -> Inventory {
             .in_layer(layer),
     ];
     six.owned_by = Some(python3_six.id().to_owned());
-    let angular = language(Ecosystem::Npm, "@angular/core", Some("@angular"), "core");
-    let rxjs = language(Ecosystem::Npm, "rxjs", None, "rxjs");
+    let mut angular = language(Ecosystem::Npm, "@angular/core", Some("@angular"), "core");
+    angular.scope.direct = Some(true);
+    let mut rxjs = language(Ecosystem::Npm, "rxjs", None, "rxjs");
+    rxjs.scope = Scope {
+        direct: Some(false),
+        dev: true,
+    };
     let commons = language(
         Ecosystem::Maven,
         "org.apache.commons:commons-lang3",
@@ -219,6 +224,7 @@ struct Facts {
     state: Option<InstallState>,
     locations: Vec<Location>,
     owned_by: Option<String>,
+    scope: Scope,
 }
 
 fn facts(package: &Package) -> Facts {
@@ -233,6 +239,7 @@ fn facts(package: &Package) -> Facts {
         state: package.state,
         locations: package.locations.clone(),
         owned_by: package.owned_by.clone(),
+        scope: package.scope,
     }
 }
 
@@ -315,6 +322,8 @@ fn spdx_round_trips_every_fixture() {
             expected.state = package
                 .state
                 .filter(|state| *state != InstallState::Installed);
+            // Lockfile scopes are CycloneDX properties; SPDX has no field for them.
+            expected.scope = Scope::default();
             if label == "odd-values" {
                 // `sourceInfo` is a sentence joined with `; `, and this source package's name
                 // holds `; ` and its version is empty: the sentence cannot be split back.
@@ -392,6 +401,7 @@ fn expected_rootfs_packages() -> Vec<Facts> {
         state: None,
         locations: vec![Location::new("var/lib/dpkg/status")],
         owned_by: None,
+        scope: Scope::default(),
     };
     let pypi = |name: &str, version: &str, license: &str, path: &str| Facts {
         ecosystem: Ecosystem::Pypi,
@@ -404,6 +414,7 @@ fn expected_rootfs_packages() -> Vec<Facts> {
         state: None,
         locations: vec![Location::new(path)],
         owned_by: None,
+        scope: Scope::default(),
     };
     vec![
         deb(
@@ -529,6 +540,7 @@ fn expected_trivy_packages() -> Vec<Facts> {
         state: None,
         locations: Vec::new(),
         owned_by: None,
+        scope: Scope::default(),
     };
     vec![
         deb(
@@ -572,6 +584,7 @@ fn expected_trivy_packages() -> Vec<Facts> {
                 "usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA",
             )],
             owned_by: None,
+            scope: Scope::default(),
         },
     ]
 }

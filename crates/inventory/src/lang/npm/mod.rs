@@ -10,8 +10,10 @@
 //!
 //! - **Dev and optional dependencies are included.** A lockfile pins them as exactly as the
 //!   production ones and they run in CI and on developer machines; osv-scanner and osv-scalibr
-//!   report them too (Trivy only behind `--include-dev-deps`). The formats mark them
-//!   inconsistently (pnpm 9 and Yarn not at all), so a flag would not be reliable anyway.
+//!   report them too (Trivy only behind `--include-dev-deps`). Where the format says so
+//!   (`package-lock.json` v2 and v3: `dev` entries, the root entry's dependency lists) the
+//!   record's [`Scope`] marks them dev-only and direct or transitive; pnpm 9 and Yarn do not
+//!   say, and their records leave the scope unknown.
 //! - **The project itself is not a package**: the root entry of a `package-lock.json`, Yarn
 //!   `workspace:` entries and pnpm importers are skipped, as are links (npm `"link": true`,
 //!   Yarn `link:`/`portal:`, npm v1 `file:` links), whose targets are the project's own source.
@@ -38,10 +40,10 @@ mod package_lock;
 mod pnpm;
 mod yarn;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use custody_model::Ecosystem;
+use custody_model::{Ecosystem, Scope};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess};
 
@@ -202,9 +204,11 @@ fn json_error(format: &'static str, error: &serde_json::Error) -> ParseError {
 /// installs it.
 #[derive(Debug, Default)]
 struct Records {
-    records: Vec<PackageRecord>,
+    entries: Vec<PackageRecord>,
     /// Index into `records` by [`dependency_key`].
     by_key: HashMap<String, usize>,
+    /// Indexes of records whose scope [`Records::declare`] has set.
+    declared: HashSet<usize>,
 }
 
 impl Records {
@@ -216,25 +220,46 @@ impl Records {
         } else {
             let mut record = PackageRecord::new(Ecosystem::Npm, name, version);
             record.provides.push(key.clone());
-            self.records.push(record);
-            let index = self.records.len() - 1;
+            self.entries.push(record);
+            let index = self.entries.len() - 1;
             self.by_key.insert(key, index);
             index
         };
-        self.records
+        self.entries
             .get_mut(index)
             .expect("every index in `by_key` points into `records`")
+    }
+
+    /// Records how one installed copy of the package at `key` is declared. Copies merge: the
+    /// package is direct when any copy is, and dev-only when every copy is.
+    fn declare(&mut self, key: &str, scope: Scope) {
+        let Some(&index) = self.by_key.get(key) else {
+            return;
+        };
+        let first = self.declared.insert(index);
+        let Some(record) = self.entries.get_mut(index) else {
+            return;
+        };
+        if first {
+            record.scope = scope;
+        } else {
+            record.scope.direct = match (record.scope.direct, scope.direct) {
+                (Some(a), Some(b)) => Some(a || b),
+                (known, None) | (None, known) => known,
+            };
+            record.scope.dev &= scope.dev;
+        }
     }
 
     /// The record whose [`dependency_key`] is `key`.
     fn get_mut(&mut self, key: &str) -> Option<&mut PackageRecord> {
         let index = *self.by_key.get(key)?;
-        self.records.get_mut(index)
+        self.entries.get_mut(index)
     }
 
     /// The records in the order first seen, each with its dependencies sorted and unique.
     fn into_records(self) -> Vec<PackageRecord> {
-        let mut records = self.records;
+        let mut records = self.entries;
         for record in &mut records {
             record.depends.sort_unstable();
             record.depends.dedup();

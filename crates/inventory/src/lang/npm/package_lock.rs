@@ -18,7 +18,9 @@
 //! Nesting is bounded by `serde_json`'s recursion limit (128), which rejects deeper input
 //! before the recursive walk over version 1 `dependencies` sees it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use custody_model::Scope;
 
 use serde::Deserialize;
 
@@ -47,10 +49,15 @@ struct Entry {
     resolved: Option<String>,
     #[serde(default)]
     link: bool,
+    /// Installed only as a (possibly transitive) dev dependency.
+    #[serde(default)]
+    dev: bool,
     license: Option<serde_json::Value>,
     dependencies: Option<Keys>,
     optional_dependencies: Option<Keys>,
     peer_dependencies: Option<Keys>,
+    /// Only meaningful on the root entry `""`: the project's own dev dependencies.
+    dev_dependencies: Option<Keys>,
 }
 
 /// An entry of version 1 `dependencies`.
@@ -74,10 +81,27 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     })
 }
 
-/// Reads versions 2 and 3.
+/// Reads versions 2 and 3. Scopes come from the format: a package is direct when it sits at
+/// the top of `node_modules` under a name the root entry depends on, and dev-only when npm
+/// marks the entry `dev`.
 fn parse_packages(packages: &BTreeMap<String, Entry>) -> Vec<PackageRecord> {
     let mut records = Records::default();
     let mut keys: HashMap<&str, String> = HashMap::new();
+    let root = packages.get("");
+    let direct_names: HashSet<&str> = root
+        .into_iter()
+        .flat_map(|root| {
+            [
+                &root.dependencies,
+                &root.dev_dependencies,
+                &root.optional_dependencies,
+                &root.peer_dependencies,
+            ]
+        })
+        .flatten()
+        .flat_map(|names| &names.0)
+        .map(String::as_str)
+        .collect();
     for (path, entry) in packages {
         if path.is_empty() || entry.link {
             continue;
@@ -91,7 +115,16 @@ fn parse_packages(packages: &BTreeMap<String, Entry>) -> Vec<PackageRecord> {
         {
             collect_licenses(license, &mut record.licenses);
         }
-        keys.insert(path, dependency_key(name, version));
+        let key = dependency_key(name, version);
+        let top_level = path
+            .strip_prefix("node_modules/")
+            .is_some_and(|installed| !installed.contains("/node_modules/"));
+        let scope = Scope {
+            direct: root.map(|_| top_level && direct_names.contains(name)),
+            dev: entry.dev,
+        };
+        records.declare(&key, scope);
+        keys.insert(path, key);
     }
     for (path, entry) in packages {
         let Some(key) = keys.get(path.as_str()) else {
@@ -310,6 +343,37 @@ mod tests {
                 ("b".into(), "2.0.0".into(), vec!["@scope/real@3.0.0".into()]),
                 ("b".into(), "1.0.0".into(), vec![]),
                 ("@scope/real".into(), "3.0.0".into(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn records_direct_and_dev_scopes() {
+        let records = parse(
+            br#"{"lockfileVersion": 3, "packages": {
+                "": {"dependencies": {"a": "^1"}, "devDependencies": {"jest": "^29"}},
+                "node_modules/a": {"version": "1.0.0", "dependencies": {"b": "^2"}},
+                "node_modules/b": {"version": "2.0.0"},
+                "node_modules/jest": {"version": "29.0.0", "dev": true},
+                "node_modules/jest/node_modules/b": {"version": "2.0.0", "dev": true},
+                "node_modules/c": {"version": "3.0.0", "dev": true},
+                "node_modules/x/node_modules/a": {"version": "1.0.0"}
+            }}"#,
+        )
+        .unwrap();
+        let scopes: Vec<(&str, Option<bool>, bool)> = records
+            .iter()
+            .map(|record| (record.name.as_str(), record.scope.direct, record.scope.dev))
+            .collect();
+        // `b` has a production copy and a dev copy: not dev-only. `a` is direct through its
+        // top-level copy even though a nested copy is not.
+        assert_eq!(
+            scopes,
+            [
+                ("a", Some(true), false),
+                ("b", Some(false), false),
+                ("c", Some(false), true),
+                ("jest", Some(true), true),
             ]
         );
     }

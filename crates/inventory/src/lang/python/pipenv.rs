@@ -2,7 +2,7 @@
 //! distribution name to `{ "version": "==X", … }`.
 //!
 //! Both sections are recorded, each (name, version) once (a package in both sections is one
-//! package). Entries without a `==` version (editable and VCS checkouts, which carry `git` and
+//! package, not dev-only; one only in `develop` has a dev [`Scope`](custody_model::Scope)). Entries without a `==` version (editable and VCS checkouts, which carry `git` and
 //! `ref` instead) are skipped, as osv-scalibr does. Pipfile.lock has no dependency graph, so
 //! `depends` stays empty. An empty or whitespace-only file holds no packages; invalid JSON and
 //! sections of the wrong type are [`ParseError`]s at the line `serde_json` reports.
@@ -58,7 +58,10 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
         };
         let in_default = lockfile.default.get(name).and_then(pinned).as_ref() == Some(&version);
         if !in_default {
-            records.extend(super::record(name, &version));
+            records.extend(super::record(name, &version).map(|mut record| {
+                record.scope.dev = true;
+                record
+            }));
         }
     }
     Ok(records)
@@ -67,6 +70,20 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn develop_only_packages_are_dev() {
+        let records = parse(
+            br#"{"default": {"a": {"version": "==1.0"}, "b": {"version": "==2.0"}},
+                 "develop": {"b": {"version": "==2.0"}, "pytest": {"version": "==8.0"}}}"#,
+        )
+        .unwrap();
+        let dev: Vec<(&str, bool)> = records
+            .iter()
+            .map(|record| (record.name.as_str(), record.scope.dev))
+            .collect();
+        assert_eq!(dev, [("a", false), ("b", false), ("pytest", true)]);
+    }
 
     #[test]
     fn invalid_json_is_an_error_at_its_line() {

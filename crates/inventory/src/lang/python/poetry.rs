@@ -5,7 +5,9 @@
 //! directory), optional ones and those of every group included, as osv-scalibr does; Poetry
 //! never locks the project itself. `depends` holds the normalized names of
 //! `[package.dependencies]` except those marked `optional = true`, which only an extra of the
-//! package pulls in.
+//! package pulls in. A package only development groups need (`category = "dev"` in
+//! lock-version 1.x, `groups` without `main` in 2.x) gets a dev
+//! [`Scope`](custody_model::Scope).
 //!
 //! TOML syntax errors and a `[[package]]` without a `name` are [`ParseError`]s; a package
 //! without a `version` (not written by any Poetry release) is skipped.
@@ -31,6 +33,22 @@ struct Package {
     version: Option<String>,
     #[serde(default)]
     dependencies: BTreeMap<String, toml::Value>,
+    /// Lock-version 1.x: `main` or `dev`.
+    category: Option<String>,
+    /// Lock-version 2.x (Poetry 1.5+): the dependency groups that pull the package in.
+    groups: Option<Vec<String>>,
+}
+
+impl Package {
+    /// Whether only development groups need the package: lock-version 1.x says `category =
+    /// "dev"`; 2.x lists groups, of which `main` is the production one.
+    fn is_dev(&self) -> bool {
+        match (&self.groups, &self.category) {
+            (Some(groups), _) => !groups.is_empty() && !groups.iter().any(|group| group == "main"),
+            (None, Some(category)) => category == "dev",
+            (None, None) => false,
+        }
+    }
 }
 
 /// Parses a `poetry.lock` into one record per locked package.
@@ -41,6 +59,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
         .into_iter()
         .filter_map(|package| {
             let mut record = super::record(&package.name, package.version.as_deref()?)?;
+            record.scope.dev = package.is_dev();
             record.depends = super::dependency_names(
                 package
                     .dependencies
@@ -96,6 +115,47 @@ typing_extensions = [
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].name, "Factory-Boy");
         assert_eq!(records[0].depends, ["faker", "typing-extensions"]);
+    }
+
+    #[test]
+    fn development_groups_make_a_package_dev() {
+        let records = parse(
+            br#"
+[[package]]
+name = "pytest"
+version = "8.0.0"
+groups = ["dev", "test"]
+
+[[package]]
+name = "requests"
+version = "2.31.0"
+groups = ["main", "dev"]
+
+[[package]]
+name = "black"
+version = "22.1.0"
+category = "dev"
+
+[[package]]
+name = "six"
+version = "1.16.0"
+category = "main"
+"#,
+        )
+        .unwrap();
+        let dev: Vec<(&str, bool)> = records
+            .iter()
+            .map(|record| (record.name.as_str(), record.scope.dev))
+            .collect();
+        assert_eq!(
+            dev,
+            [
+                ("pytest", true),
+                ("requests", false),
+                ("black", true),
+                ("six", false)
+            ]
+        );
     }
 
     #[test]

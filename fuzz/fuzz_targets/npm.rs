@@ -1,5 +1,5 @@
 //! Parses arbitrary bytes as each npm format (`package-lock.json`, `yarn.lock`,
-//! `pnpm-lock.yaml`, an installed `package.json`): an error is fine, a panic is a bug, every
+//! `pnpm-lock.yaml`, `bun.lock`, an installed `package.json`): an error is fine, a panic is a bug, every
 //! record has a name and a version, and every lockfile dependency names a record of the same
 //! file.
 #![no_main]
@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         DatabaseKind::NpmPackageLock,
         DatabaseKind::YarnLock,
         DatabaseKind::PnpmLock,
+        DatabaseKind::BunLock,
         DatabaseKind::NpmInstalledPackage,
     ] {
         let Ok(records) = parse_database(kind, data) else {

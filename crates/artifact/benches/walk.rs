@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::io::{Read, Write as _};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use custody_artifact::{Analyzer, NoReporter, ScanOptions, Scanner, Target};
+use custody_artifact::{Analyzer, FileMeta, Interest, NoReporter, ScanOptions, Scanner, Target};
 
 const FILES: usize = 20_000;
 
@@ -21,13 +21,17 @@ impl Analyzer for OnlyStatus {
     fn cache_version(&self) -> &'static str {
         "bench"
     }
-    fn wants(&self, path: &str) -> bool {
-        path.ends_with("var/lib/dpkg/status")
+    fn wants(&self, path: &str) -> Interest {
+        if path.ends_with("var/lib/dpkg/status") {
+            Interest::Read
+        } else {
+            Interest::Skip
+        }
     }
     fn max_file_size(&self) -> u64 {
         1 << 20
     }
-    fn analyze(&self, _: &str, _: u64, content: &mut dyn Read) -> Result<Option<usize>, String> {
+    fn analyze(&self, _: &FileMeta<'_>, content: &mut dyn Read) -> Result<Option<usize>, String> {
         let mut bytes = Vec::new();
         content
             .read_to_end(&mut bytes)

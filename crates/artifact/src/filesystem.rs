@@ -1,5 +1,8 @@
 //! Walking a directory tree (`dir:` and `rootfs:`) in parallel, reading only wanted files.
 //!
+//! The analyzer decides from the path ([`Interest`]); only files it may want cost an `lstat`
+//! (size and execute permission, see [`FileMeta`]), and only wanted files are opened.
+//!
 //! Symbolic links are never followed, so nothing outside the root is read; for `rootfs:`
 //! targets the kernel's virtual filesystems (`proc`, `sys`, `dev`) are skipped, for `dir:`
 //! targets version-control metadata (`.git`).
@@ -10,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use custody_model::Warning;
 
-use crate::{Analyzer, Error, Reporter};
+use crate::{Analyzer, Error, FileMeta, Interest, Reporter};
 
 /// Report walk progress every this many files, so the reporter is not called per file.
 const PROGRESS_BATCH: u64 = 1024;
@@ -86,10 +89,27 @@ pub(crate) fn walk<A: Analyzer>(
                     return ignore::WalkState::Continue;
                 };
                 let relative = relative.to_string_lossy().replace('\\', "/");
-                if !analyzer.wants(&relative) {
+                let interest = analyzer.wants(&relative);
+                if interest == Interest::Skip {
                     return ignore::WalkState::Continue;
                 }
-                match analyze_file(entry.path(), &relative, analyzer) {
+                let metadata = match entry.metadata() {
+                    Ok(metadata) => metadata,
+                    Err(error) => {
+                        warn(Some(relative), error.to_string());
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                let executable = is_executable(&metadata);
+                if !interest.accepts(executable) {
+                    return ignore::WalkState::Continue;
+                }
+                let file = FileMeta {
+                    path: &relative,
+                    size: metadata.len(),
+                    executable,
+                };
+                match analyze_file(entry.path(), &file, analyzer) {
                     Ok(Some(output)) => {
                         if let Ok(mut files) = files.lock() {
                             files.push((relative, output));
@@ -111,20 +131,100 @@ pub(crate) fn walk<A: Analyzer>(
     Ok(WalkResult { files, warnings })
 }
 
+/// Whether any execute permission bit is set. Windows has no such bits: there, programs are
+/// recognised by name (`.exe`) by the analyzers that want them.
+#[cfg(unix)]
+fn is_executable(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    metadata.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
+}
+
 fn analyze_file<A: Analyzer>(
     path: &Path,
-    relative: &str,
+    file: &FileMeta<'_>,
     analyzer: &A,
 ) -> Result<Option<A::Output>, String> {
-    let mut file = fs_err::File::open(path).map_err(|error| error.to_string())?;
-    let size = file.metadata().map_err(|error| error.to_string())?.len();
-    if size > analyzer.max_file_size() {
+    if file.size > analyzer.max_file_size() {
         return Err(format!(
-            "file of {size} bytes exceeds the {} byte limit; not analyzed",
+            "file of {} bytes exceeds the {} byte limit; not analyzed",
+            file.size,
             analyzer.max_file_size()
         ));
     }
-    // The file may grow while we read it; never read more than was measured.
-    let mut limited = std::io::Read::take(&mut file, size);
-    analyzer.analyze(relative, size, &mut limited)
+    let mut handle = fs_err::File::open(path).map_err(|error| error.to_string())?;
+    // The file may grow while we read it; never read more than was measured. What the
+    // analyzer leaves unread is never read: the file is closed.
+    let mut limited = std::io::Read::take(&mut handle, file.size);
+    analyzer.analyze(file, &mut limited)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::*;
+    use crate::NoReporter;
+
+    /// Wants `notes/*` always and other files if executable; records the first byte.
+    struct Programs;
+
+    impl Analyzer for Programs {
+        type Output = (u8, bool);
+        fn cache_version(&self) -> &'static str {
+            "test"
+        }
+        fn wants(&self, path: &str) -> Interest {
+            if path.starts_with("notes/") {
+                Interest::Read
+            } else {
+                Interest::ReadIfExecutable
+            }
+        }
+        fn max_file_size(&self) -> u64 {
+            1 << 20
+        }
+        fn analyze(
+            &self,
+            file: &FileMeta<'_>,
+            content: &mut dyn Read,
+        ) -> Result<Option<(u8, bool)>, String> {
+            let mut first = [0];
+            content
+                .read_exact(&mut first)
+                .map_err(|error| error.to_string())?;
+            Ok(Some((first[0], file.executable)))
+        }
+    }
+
+    #[test]
+    fn reads_executables_and_wanted_paths_only() {
+        let root = tempfile::tempdir().unwrap();
+        for (path, mode) in [
+            ("bin/tool", 0o755),
+            ("app/server", 0o700),
+            ("data/plain", 0o644),
+            ("notes/readme", 0o600),
+        ] {
+            let file = root.path().join(path);
+            fs_err::create_dir_all(file.parent().unwrap()).unwrap();
+            fs_err::write(&file, path).unwrap();
+            fs_err::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        let walked = walk(root.path(), TreeKind::Rootfs, &Programs, &NoReporter).unwrap();
+        assert_eq!(
+            walked.files,
+            [
+                ("app/server".to_owned(), (b'a', true)),
+                ("bin/tool".to_owned(), (b'b', true)),
+                ("notes/readme".to_owned(), (b'n', false)),
+            ]
+        );
+        assert!(walked.warnings.is_empty());
+    }
 }

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::digest::{Digest, HashingReader};
-use crate::{Analyzer, Error, Limits, Reporter, path};
+use crate::{Analyzer, Error, FileMeta, Interest, Limits, Reporter, path};
 
 /// Everything one layer contributes, before layers are stacked. This is what the layer cache
 /// stores, so it holds analyzer outputs, never file contents.
@@ -342,10 +342,21 @@ fn walk_entries<A: Analyzer, R: Read>(
             | tar::EntryType::XGlobalHeader
             | tar::EntryType::XHeader => {}
             tar::EntryType::Regular | tar::EntryType::Continuous => {
-                if !analyzer.wants(&path) {
+                let interest = analyzer.wants(&path);
+                if interest == Interest::Skip {
+                    continue;
+                }
+                // A header whose mode field does not parse is read as not executable.
+                let executable = entry.header().mode().is_ok_and(|mode| mode & 0o111 != 0);
+                if !interest.accepts(executable) {
                     continue;
                 }
                 let size = entry.size();
+                let file = FileMeta {
+                    path: &path,
+                    size,
+                    executable,
+                };
                 let output = if size > analyzer.max_file_size() {
                     scan.warnings.push(warning(
                         &path,
@@ -357,7 +368,9 @@ fn walk_entries<A: Analyzer, R: Read>(
                     ));
                     None
                 } else {
-                    match analyzer.analyze(&path, size, &mut entry) {
+                    // Whatever the analyzer leaves unread is skipped by the tar reader when
+                    // it moves to the next entry, streamed through a small buffer.
+                    match analyzer.analyze(&file, &mut entry) {
                         Ok(output) => output,
                         Err(message) => {
                             scan.warnings.push(warning(&path, context.digest, &message));
@@ -470,16 +483,19 @@ mod tests {
         fn cache_version(&self) -> &'static str {
             "test"
         }
-        fn wants(&self, path: &str) -> bool {
-            path.starts_with("etc/")
+        fn wants(&self, path: &str) -> Interest {
+            if path.starts_with("etc/") {
+                Interest::Read
+            } else {
+                Interest::Skip
+            }
         }
         fn max_file_size(&self) -> u64 {
             16
         }
         fn analyze(
             &self,
-            _: &str,
-            _: u64,
+            _: &FileMeta<'_>,
             content: &mut dyn Read,
         ) -> Result<Option<String>, String> {
             let mut text = String::new();
@@ -560,6 +576,84 @@ mod tests {
             assert!(messages[0].contains("exceeds the 16 byte limit"));
             assert!(messages[1].contains("escapes the image root"));
         }
+    }
+
+    /// Wants executables and everything under `usr/share/`, reads only the first two bytes
+    /// and records them with the size.
+    struct Programs;
+
+    impl Analyzer for Programs {
+        type Output = (String, u64);
+        fn cache_version(&self) -> &'static str {
+            "test"
+        }
+        fn wants(&self, path: &str) -> Interest {
+            if path.starts_with("usr/share/") {
+                Interest::Read
+            } else {
+                Interest::ReadIfExecutable
+            }
+        }
+        fn max_file_size(&self) -> u64 {
+            1 << 20
+        }
+        fn analyze(
+            &self,
+            file: &FileMeta<'_>,
+            content: &mut dyn Read,
+        ) -> Result<Option<(String, u64)>, String> {
+            let mut magic = [0; 2];
+            content
+                .read_exact(&mut magic)
+                .map_err(|error| error.to_string())?;
+            Ok(Some((
+                String::from_utf8_lossy(&magic).into_owned(),
+                file.size,
+            )))
+        }
+    }
+
+    #[test]
+    fn offers_executables_and_skips_what_the_analyzer_left_unread() {
+        let mut builder = tar::Builder::new(Vec::new());
+        let large = vec![b'Z'; 100_000];
+        for (name, mode, content) in [
+            ("usr/bin/tool", 0o755, &b"MZ and the rest of a program"[..]),
+            ("usr/share/doc", 0o644, b"not a program"),
+            ("usr/lib/data", 0o644, b"not a program either"),
+            ("app/server", 0o700, &large),
+            ("usr/bin/last", 0o711, b"#!/bin/sh\n"),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(content.len() as u64);
+            header.set_mode(mode);
+            builder.append_data(&mut header, name, content).unwrap();
+        }
+        let blob = gzip(&builder.into_inner().unwrap());
+        let expected = Expected::Blob(Digest::parse(&digest::sha256(&blob)).unwrap());
+        let context = LayerContext {
+            index: 0,
+            digest: "sha256:test",
+            expected: &expected,
+            limits: &Limits::default(),
+            reporter: &NoReporter,
+        };
+        let scan = scan_layer(&blob[..], &context, &Programs).unwrap();
+        let outputs: Vec<_> = scan
+            .files
+            .iter()
+            .map(|(path, output)| (path.as_str(), output.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            outputs,
+            [
+                ("usr/bin/tool", ("MZ".to_owned(), 28)),
+                ("usr/share/doc", ("no".to_owned(), 13)),
+                ("app/server", ("ZZ".to_owned(), 100_000)),
+                ("usr/bin/last", ("#!".to_owned(), 10)),
+            ]
+        );
+        assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! A [`Target`] names what to scan: a source tree, a root filesystem, an OCI layout (as a
 //! directory or a tar file), a `docker save` archive or a registry image. A [`Scanner`] opens
-//! it and walks every file once, handing the files an [`Analyzer`] wants — chosen by path,
-//! before any content is read — to that analyzer, straight from the decompressing stream.
+//! it and walks every file once, handing the files an [`Analyzer`] wants — chosen by path, and
+//! for programs by execute permission ([`Interest`]), before any content is read — to that
+//! analyzer, straight from the decompressing stream.
 //!
 //! For images, layers are read in parallel, each verified against its digest while it
 //! streams, and their results cached in a [`LayerCache`] keyed by layer digest and analyzer
@@ -19,7 +20,7 @@
 //!
 //! ```
 //! use std::io::Read;
-//! use custody_artifact::{Analyzer, NoReporter, Scanner, Target};
+//! use custody_artifact::{Analyzer, FileMeta, Interest, NoReporter, Scanner, Target};
 //!
 //! /// Reads every `os-release` file.
 //! struct OsRelease;
@@ -27,9 +28,11 @@
 //! impl Analyzer for OsRelease {
 //!     type Output = String;
 //!     fn cache_version(&self) -> &str { "os-release-1" }
-//!     fn wants(&self, path: &str) -> bool { path.ends_with("os-release") }
+//!     fn wants(&self, path: &str) -> Interest {
+//!         if path.ends_with("os-release") { Interest::Read } else { Interest::Skip }
+//!     }
 //!     fn max_file_size(&self) -> u64 { 64 * 1024 }
-//!     fn analyze(&self, _: &str, _: u64, content: &mut dyn Read) -> Result<Option<String>, String> {
+//!     fn analyze(&self, _: &FileMeta<'_>, content: &mut dyn Read) -> Result<Option<String>, String> {
 //!         let mut text = String::new();
 //!         content.read_to_string(&mut text).map_err(|e| e.to_string())?;
 //!         Ok(Some(text))
@@ -60,7 +63,7 @@ mod scan;
 mod source;
 mod target;
 
-pub use analyzer::Analyzer;
+pub use analyzer::{Analyzer, FileMeta, Interest};
 pub use cache::LayerCache;
 pub use error::Error;
 pub use manifest::Platform;
@@ -75,7 +78,7 @@ pub mod fuzzing {
     use std::io::Read;
 
     use crate::layer::{self, Expected, LayerContext};
-    use crate::{Analyzer, Error, Limits, NoReporter};
+    use crate::{Analyzer, Error, FileMeta, Interest, Limits, NoReporter};
 
     /// Wants every file and records nothing but its path.
     struct AllPaths;
@@ -85,13 +88,13 @@ pub mod fuzzing {
         fn cache_version(&self) -> &'static str {
             "fuzzing"
         }
-        fn wants(&self, _path: &str) -> bool {
-            true
+        fn wants(&self, _: &str) -> Interest {
+            Interest::Read
         }
         fn max_file_size(&self) -> u64 {
             1 << 20
         }
-        fn analyze(&self, _: &str, _: u64, content: &mut dyn Read) -> Result<Option<()>, String> {
+        fn analyze(&self, _: &FileMeta<'_>, content: &mut dyn Read) -> Result<Option<()>, String> {
             std::io::copy(content, &mut std::io::sink()).map_err(|error| error.to_string())?;
             Ok(Some(()))
         }

@@ -1,6 +1,7 @@
 //! [`Cataloger`]: the [`Analyzer`] that routes package databases, OS release files and
 //! language lockfiles and metadata, by path alone, to their parsers, and the [`Fragment`]s it
-//! yields per file.
+//! yields per file. Executable files no path pattern claims go to the program reader
+//! ([`binary`]), which looks for Go build information and `cargo auditable` data.
 //!
 //! Databases are recognised anywhere in a tree, not only at its root, so a source tree or
 //! backup holding a root filesystem is inventoried too; the part of the path before the
@@ -9,16 +10,17 @@
 
 use std::io::Read;
 
-use custody_artifact::Analyzer;
+use custody_artifact::{Analyzer, FileMeta, Interest};
 use custody_model::Distro;
 use serde::{Deserialize, Serialize};
 
+use crate::binary;
 use crate::lang::{self, LangFile, python};
 use crate::os::{apk, distro, dpkg, rpm};
 use crate::{PackageRecord, ParseError};
 
 /// Bumped whenever a parser's output changes, so cached layer results are not reused.
-const CACHE_VERSION: &str = "inventory-3";
+const CACHE_VERSION: &str = "inventory-4";
 
 /// Largest database file read. RHEL's `rpmdb.sqlite` with a thousand packages is ~100 MiB;
 /// anything several times that is hostile or not a package database.
@@ -27,11 +29,14 @@ const MAX_DATABASE_SIZE: u64 = 512 << 20;
 /// What one file contributed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Fragment {
-    /// Packages recorded by a package database, lockfile or installed package's metadata.
+    /// Packages recorded by a package database, lockfile or installed package's metadata, or
+    /// compiled into a program.
     Packages {
         /// The records, in database order.
         records: Vec<PackageRecord>,
-        /// Entries of the database that were corrupt and skipped.
+        /// What the file holds that is not reported as a package, one sentence each (a
+        /// corrupt rpm header skipped, a requirements file's unpinned requirements); the
+        /// resolver turns each into a warning naming the file.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         skipped: Vec<String>,
     },
@@ -47,6 +52,9 @@ pub enum Fragment {
     },
     /// An operating-system release file.
     Release(Distro),
+    /// A Maven project or Java archive, which [`catalog`](crate::catalog()) completes with the
+    /// rest of the target (parent POMs, nested archives' locations) into `Packages`.
+    Java(lang::java::JavaFragment),
 }
 
 /// The kind of file a path names, decided from the path alone.
@@ -63,6 +71,9 @@ pub(crate) enum FileKind {
     Lang(LangFile),
     /// The list of files an installed Python distribution owns.
     PythonFileList(python::FileList),
+    /// A program, recognised by its execute permission and magic bytes rather than its path;
+    /// [`route`] never returns it.
+    Program,
 }
 
 /// A path split into the root it is under and the kind of file it is.
@@ -164,10 +175,24 @@ impl Cataloger {
                 let database = rpm::parse_rpmdb(format, content)?;
                 Some(Fragment::Packages {
                     records: database.packages,
-                    skipped: database.skipped.iter().map(ToString::to_string).collect(),
+                    skipped: database
+                        .skipped
+                        .iter()
+                        .map(|error| format!("skipped a corrupt entry: {error}"))
+                        .collect(),
                 })
             }
+            // The one language format with notes: unpinned requirements are reported as such.
+            FileKind::Lang(LangFile::Python(python::File::Requirements)) => {
+                let (records, skipped) = python::parse_requirements_with_notes(content)?;
+                Some(Fragment::Packages { records, skipped })
+            }
+            FileKind::Lang(LangFile::Java(file)) => Some(lang::java::parse(file, path, content)?),
             FileKind::Lang(file) => Some(packages(lang::parse(file, path, content)?)),
+            FileKind::Program => {
+                let records = binary::parse(content)?;
+                (!records.is_empty()).then(|| packages(records))
+            }
             FileKind::PythonFileList(list) => {
                 python::distribution_directory(path).map(|package| Fragment::OwnedFiles {
                     package,
@@ -203,8 +228,12 @@ impl Analyzer for Cataloger {
         CACHE_VERSION
     }
 
-    fn wants(&self, path: &str) -> bool {
-        route(path).is_some()
+    fn wants(&self, path: &str) -> Interest {
+        if route(path).is_some() {
+            Interest::Read
+        } else {
+            binary::interest(path)
+        }
     }
 
     fn max_file_size(&self) -> u64 {
@@ -213,19 +242,25 @@ impl Analyzer for Cataloger {
 
     fn analyze(
         &self,
-        path: &str,
-        size: u64,
+        file: &FileMeta<'_>,
         content: &mut dyn Read,
     ) -> Result<Option<Fragment>, String> {
-        let Some(route) = route(path) else {
+        // Wanted without a route: a file that may be a program. Most are not (scripts,
+        // programs in other languages), which their first bytes tell.
+        let kind = route(file.path).map_or(FileKind::Program, |route| route.kind);
+        let mut bytes = Vec::new();
+        if kind == FileKind::Program
+            && !binary::read_magic(content, &mut bytes)
+                .map_err(|error| format!("reading failed: {error}"))?
+        {
             return Ok(None);
-        };
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        }
+        bytes.reserve(usize::try_from(file.size).unwrap_or(0));
         content
             .take(MAX_DATABASE_SIZE)
             .read_to_end(&mut bytes)
             .map_err(|error| format!("reading failed: {error}"))?;
-        Self::parse(path, route.kind, &bytes).map_err(|error| error.to_string())
+        Self::parse(file.path, kind, &bytes).map_err(|error| error.to_string())
     }
 }
 

@@ -2,7 +2,9 @@
 //!
 //! - [`Cataloger`] is the [`custody_artifact::Analyzer`] that recognises package databases
 //!   (dpkg `status` and distroless `status.d/`, apk `installed`, rpm Berkeley DB, NDB and
-//!   SQLite) and OS release files by path, and parses them into [`Fragment`]s.
+//!   SQLite) and OS release files by path, and programs (Go build information, `cargo
+//!   auditable` data) by execute permission and magic bytes, and parses them into
+//!   [`Fragment`]s.
 //! - [`catalog()`] runs a [`Scanner`] over a [`Target`] with it and resolves the fragments into
 //!   a [`custody_model::Inventory`]: one distribution, packages with purls, the layer that
 //!   added each, owned files and dependency edges.
@@ -34,6 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod binary;
 mod catalog;
 mod error;
 mod lang;
@@ -46,6 +49,7 @@ use custody_model::Inventory;
 
 pub use catalog::{Cataloger, Fragment};
 pub use error::{ParseError, Position};
+pub use lang::java::JavaFragment;
 pub use record::PackageRecord;
 
 /// Reads `target` with `scanner` and returns its inventory.
@@ -54,7 +58,8 @@ pub fn catalog(
     target: &Target,
     reporter: &dyn Reporter,
 ) -> Result<Inventory, custody_artifact::Error> {
-    let scan = scanner.scan(target, &Cataloger, reporter)?;
+    let mut scan = scanner.scan(target, &Cataloger, reporter)?;
+    lang::java::complete(&mut scan);
     Ok(resolve::resolve(&scan))
 }
 
@@ -77,6 +82,8 @@ pub enum DatabaseKind {
     YarnLock,
     /// pnpm `pnpm-lock.yaml`.
     PnpmLock,
+    /// Bun `bun.lock` (the text lockfile).
+    BunLock,
     /// The `package.json` of a package installed under `node_modules`.
     NpmInstalledPackage,
     /// Python core metadata: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` or a distutils
@@ -94,6 +101,50 @@ pub enum DatabaseKind {
     UvLock,
     /// PEP 751 `pylock.toml`.
     Pylock,
+    /// Bundler `Gemfile.lock`.
+    GemfileLock,
+    /// An installed gem's `specifications/*.gemspec`.
+    Gemspec,
+    /// Composer `composer.lock`.
+    ComposerLock,
+    /// Composer `vendor/composer/installed.json`.
+    ComposerInstalled,
+    /// NuGet `packages.lock.json`.
+    NugetPackagesLock,
+    /// NuGet `packages.config`.
+    NugetPackagesConfig,
+    /// .NET `*.deps.json`.
+    DotnetDepsJson,
+    /// Mix `mix.lock` (Elixir and Erlang, Hex).
+    MixLock,
+    /// Dart pub `pubspec.lock`.
+    PubspecLock,
+    /// Swift Package Manager `Package.resolved`, versions 1 to 3.
+    PackageResolved,
+    /// `CocoaPods` `Podfile.lock`.
+    PodfileLock,
+    /// Conan `conan.lock`, Conan 1 or 2.
+    ConanLock,
+    /// Cargo `Cargo.lock`, lockfile versions 1 to 4.
+    CargoLock,
+    /// Go `go.mod`.
+    GoMod,
+    /// Go `go.sum`.
+    GoSum,
+    /// Go `vendor/modules.txt`.
+    GoVendorModules,
+    /// An ELF, PE or Mach-O program: its Go build information and `cargo auditable` data.
+    Program,
+    /// A Maven `pom.xml`, completed on its own (without its parent POMs).
+    MavenPom,
+    /// Gradle `gradle.lockfile`.
+    GradleLockfile,
+    /// Gradle `gradle/verification-metadata.xml`.
+    GradleVerificationMetadata,
+    /// A Gradle version catalog, `libs.versions.toml`.
+    GradleVersionCatalog,
+    /// A Java archive (JAR, WAR, EAR, …), nested archives included.
+    JavaArchive,
 }
 
 /// Parses one package database from memory.
@@ -103,6 +154,7 @@ pub fn parse_database(
 ) -> Result<Vec<PackageRecord>, ParseError> {
     use os::rpm::RpmDbFormat;
     let rpm = |format| os::rpm::parse_rpmdb(format, content).map(|database| database.packages);
+    let java = |file| lang::java::parse_records(file, "", content);
     let python = |file| lang::python::parse(file, "", content);
     match kind {
         DatabaseKind::DpkgStatus => os::dpkg::parse_status(content),
@@ -113,6 +165,7 @@ pub fn parse_database(
         DatabaseKind::NpmPackageLock => lang::npm::parse(lang::npm::File::PackageLock, "", content),
         DatabaseKind::YarnLock => lang::npm::parse(lang::npm::File::YarnLock, "", content),
         DatabaseKind::PnpmLock => lang::npm::parse(lang::npm::File::PnpmLock, "", content),
+        DatabaseKind::BunLock => lang::npm::parse(lang::npm::File::BunLock, "", content),
         DatabaseKind::NpmInstalledPackage => {
             lang::npm::parse(lang::npm::File::InstalledPackage, "", content)
         }
@@ -123,5 +176,43 @@ pub fn parse_database(
         DatabaseKind::PdmLock => python(lang::python::File::PdmLock),
         DatabaseKind::UvLock => python(lang::python::File::UvLock),
         DatabaseKind::Pylock => python(lang::python::File::Pylock),
+        DatabaseKind::GemfileLock => lang::ruby::parse(lang::ruby::File::GemfileLock, "", content),
+        DatabaseKind::Gemspec => lang::ruby::parse(lang::ruby::File::InstalledGemspec, "", content),
+        DatabaseKind::ComposerLock => lang::php::parse(lang::php::File::Lock, "", content),
+        DatabaseKind::ComposerInstalled => {
+            lang::php::parse(lang::php::File::Installed, "", content)
+        }
+        DatabaseKind::NugetPackagesLock => {
+            lang::dotnet::parse(lang::dotnet::File::PackagesLock, "", content)
+        }
+        DatabaseKind::NugetPackagesConfig => {
+            lang::dotnet::parse(lang::dotnet::File::PackagesConfig, "", content)
+        }
+        DatabaseKind::DotnetDepsJson => {
+            lang::dotnet::parse(lang::dotnet::File::DepsJson, "", content)
+        }
+        DatabaseKind::MixLock => lang::elixir::parse(lang::elixir::File::MixLock, "", content),
+        DatabaseKind::PubspecLock => lang::dart::parse(lang::dart::File::PubspecLock, "", content),
+        DatabaseKind::PackageResolved => {
+            lang::swift::parse(lang::swift::File::PackageResolved, "", content)
+        }
+        DatabaseKind::PodfileLock => {
+            lang::swift::parse(lang::swift::File::PodfileLock, "", content)
+        }
+        DatabaseKind::ConanLock => lang::conan::parse(lang::conan::File::ConanLock, "", content),
+        DatabaseKind::CargoLock => lang::rust::parse(lang::rust::File::CargoLock, "", content),
+        DatabaseKind::GoMod => lang::go::parse(lang::go::File::GoMod, "", content),
+        DatabaseKind::GoSum => lang::go::parse(lang::go::File::GoSum, "", content),
+        DatabaseKind::GoVendorModules => {
+            lang::go::parse(lang::go::File::VendorModules, "", content)
+        }
+        DatabaseKind::Program => binary::parse(content),
+        DatabaseKind::MavenPom => java(lang::java::File::Pom),
+        DatabaseKind::GradleLockfile => {
+            java(lang::java::File::GradleLockfile { buildscript: false })
+        }
+        DatabaseKind::GradleVerificationMetadata => java(lang::java::File::GradleVerification),
+        DatabaseKind::GradleVersionCatalog => java(lang::java::File::VersionCatalog),
+        DatabaseKind::JavaArchive => java(lang::java::File::Archive),
     }
 }

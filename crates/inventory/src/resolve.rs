@@ -10,7 +10,7 @@ use custody_artifact::{ScanResult, ScannedFile};
 use custody_model::{Dependency, Distro, Ecosystem, Inventory, Location, Package, Purl, Warning};
 
 use crate::PackageRecord;
-use crate::catalog::{self, FileKind, Fragment};
+use crate::catalog::{self, FileKind, Fragment, Route};
 use crate::lang::{self, python};
 
 /// Everything found under one root of the target.
@@ -30,7 +30,7 @@ struct Collected<'a> {
     roots: BTreeMap<&'a str, Root<'a>>,
     /// Every version of each database path, across layers, for layer attribution.
     history: HashMap<&'a str, Vec<&'a ScannedFile<Fragment>>>,
-    /// The scan's warnings plus corrupt database entries.
+    /// The scan's warnings plus what each file skipped.
     warnings: Vec<Warning>,
 }
 
@@ -111,26 +111,39 @@ pub(crate) fn resolve(scan: &ScanResult<Fragment>) -> Inventory {
 }
 
 /// Sorts the visible files into roots, keeps every version of each database for layer
-/// attribution, and turns corrupt database entries into warnings.
+/// attribution, and turns what each file skipped into warnings.
 fn collect(scan: &ScanResult<Fragment>) -> Collected<'_> {
     let mut roots: BTreeMap<&str, Root<'_>> = BTreeMap::new();
     let mut history: HashMap<&str, Vec<&ScannedFile<Fragment>>> = HashMap::new();
     let mut warnings = scan.warnings.clone();
+    let visible: HashSet<&str> = scan
+        .files
+        .iter()
+        .filter(|file| file.visible)
+        .map(|file| file.path.as_str())
+        .collect();
     for file in &scan.files {
-        let Some(route) = catalog::route(&file.path) else {
-            continue;
-        };
+        // Programs are recognised by content, not path: they have no route and belong to
+        // the target's root.
+        let route = catalog::route(&file.path).unwrap_or(Route {
+            root: "",
+            kind: FileKind::Program,
+        });
         if let Fragment::Packages { skipped, .. } = &file.output {
             history.entry(file.path.as_str()).or_default().push(file);
             if file.visible {
                 warnings.extend(skipped.iter().map(|message| Warning {
                     path: Some(file.path.clone()),
                     layer: layer_digest(scan, file.layer),
-                    message: format!("skipped a corrupt entry: {message}"),
+                    message: message.clone(),
                 }));
             }
         }
         if !file.visible {
+            continue;
+        }
+        // A lockfile made redundant by another visible file (a `go.sum` beside its `go.mod`).
+        if lang::superseded_by(&file.path).is_some_and(|other| visible.contains(other.as_str())) {
             continue;
         }
         let root = roots.entry(route.root).or_default();
@@ -149,7 +162,9 @@ fn collect(scan: &ScanResult<Fragment>) -> Collected<'_> {
                     root.distro = Some((priority, distro));
                 }
             }
-            (Fragment::Release(_), _) => {}
+            // Java fragments are completed into `Packages` before resolving
+            // (`lang::java::complete`).
+            (Fragment::Release(_) | Fragment::Java(_), _) => {}
         }
     }
     Collected {
@@ -224,16 +239,18 @@ fn mark_os_owned(packages: &mut [Package]) {
         .iter_mut()
         .filter(|package| !package.ecosystem.is_os())
     {
+        // Metadata is a file (`PKG-INFO`, `METADATA`, a program) or, for old Python eggs, a
+        // directory entry; dpkg lists both. Only eggs look at the directory: every package
+        // with a file in `/usr/bin` lists that directory too.
+        let is_python = package.ecosystem == Ecosystem::Pypi;
         package.owned_by = package
             .locations
             .iter()
             .find_map(|location| {
-                // Metadata is a file (`PKG-INFO`, `METADATA`) or, for old eggs, a directory
-                // entry; dpkg lists both.
                 let path = format!("/{}", location.path);
                 owners.get(&path).or_else(|| {
                     let directory = path.rsplit_once('/').map(|(directory, _)| directory)?;
-                    owners.get(directory)
+                    is_python.then(|| owners.get(directory)).flatten()
                 })
             })
             .cloned();
@@ -364,7 +381,9 @@ fn dependency_edges(records: &[&PackageRecord], ids: &[&str]) -> Vec<Dependency>
 }
 
 /// Sorts packages and merges the ones with equal purls (a package recorded in two databases
-/// of the same root), keeping every location.
+/// of the same root, the Go standard library in two programs), keeping every location. A
+/// merged package is owned by an OS package only if every copy is owned by that package:
+/// one copy the package manager did not install is enough for it not to account for them.
 fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
     packages.sort_by(|a, b| {
         (a.ecosystem, &a.name, &a.version, &a.purl).cmp(&(
@@ -378,6 +397,10 @@ fn merge_duplicates(mut packages: Vec<Package>) -> Vec<Package> {
     for package in packages {
         match merged.last_mut() {
             Some(last) if last.purl == package.purl => {
+                if last.owned_by != package.owned_by {
+                    last.owned_by = None;
+                }
+                last.scope = last.scope.merge(package.scope);
                 for location in package.locations {
                     if !last.locations.contains(&location) {
                         last.locations.push(location);

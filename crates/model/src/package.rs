@@ -167,6 +167,26 @@ impl Scope {
     pub fn is_unknown(&self) -> bool {
         self.direct.is_none() && !self.dev
     }
+
+    /// The scope of one package declared twice (two copies in one lockfile, a lockfile and
+    /// its installed copy): direct when either declaration is, dev-only when both are. An
+    /// unknown scope says nothing, so the other wins.
+    #[must_use]
+    pub fn merge(self, other: Self) -> Self {
+        if self.is_unknown() {
+            return other;
+        }
+        if other.is_unknown() {
+            return self;
+        }
+        Self {
+            direct: match (self.direct, other.direct) {
+                (Some(a), Some(b)) => Some(a || b),
+                (known, None) | (None, known) => known,
+            },
+            dev: self.dev && other.dev,
+        }
+    }
 }
 
 /// One package found in a target.
@@ -237,5 +257,33 @@ impl Package {
     /// carries name, version, architecture and distribution.
     pub fn id(&self) -> &str {
         self.purl.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_merge_direct_if_any_and_dev_if_all() {
+        let direct = Scope {
+            direct: Some(true),
+            dev: false,
+        };
+        let transitive_dev = Scope {
+            direct: Some(false),
+            dev: true,
+        };
+        assert_eq!(
+            direct.merge(transitive_dev),
+            Scope {
+                direct: Some(true),
+                dev: false
+            }
+        );
+        assert_eq!(transitive_dev.merge(transitive_dev), transitive_dev);
+        // An installed copy says nothing about scope; the lockfile's stands.
+        assert_eq!(Scope::default().merge(transitive_dev), transitive_dev);
+        assert_eq!(transitive_dev.merge(Scope::default()), transitive_dev);
     }
 }

@@ -4,9 +4,24 @@
     reason = "test support code: a failed unwrap is a failed test"
 )]
 
+mod binary;
 mod npm;
 mod python;
 mod rpm;
+// Shared by the table-driven lockfile tests (Go, Rust, Ruby, PHP, .NET, Elixir, Dart, Swift,
+// Conan, Java).
+mod cases;
+mod conan;
+mod dart;
+mod dotnet;
+mod elixir;
+mod go;
+mod java;
+mod php;
+mod ruby;
+mod rust;
+mod source_tree;
+mod swift;
 
 use std::path::PathBuf;
 

@@ -3,9 +3,9 @@
 //! plus a scan of a small root filesystem through [`catalog`].
 //!
 //! Fixture folders: osv-scalibr's `extractor/filesystem/language/javascript/{packagelockjson,
-//! yarnlock,pnpmlock,packagejson}/testdata` and osv-scanner's legacy
+//! yarnlock,pnpmlock,packagejson,bunlock}/testdata` and osv-scanner's legacy
 //! `pkg/lockfile/fixtures/{npm,yarn,pnpm}`, which hold the same files (one `empty.v1.lock`
-//! differs only in a trailing newline). The tables below are keyed by file name and shared by
+//! differs only in a trailing newline; Bun's are only in osv-scalibr). The tables below are keyed by file name and shared by
 //! both copies. Expected packages are copied from the upstream tests named above each table;
 //! where they list a version of `""` with a commit, custody's version is the commit. A few
 //! rows say "read from the fixture" where no upstream test lists the file.
@@ -45,7 +45,7 @@ const LEGACY: &str = "osv-scanner-legacy/pkg/lockfile/fixtures";
 type Fixtures = &'static [(&'static str, Expect)];
 
 /// The fixture folders, how to parse their files, and their expectations.
-fn folders() -> [(String, DatabaseKind, Fixtures); 7] {
+fn folders() -> [(String, DatabaseKind, Fixtures); 8] {
     [
         (
             format!("{SCALIBR}/packagelockjson/testdata"),
@@ -73,6 +73,11 @@ fn folders() -> [(String, DatabaseKind, Fixtures); 7] {
             format!("{SCALIBR}/packagejson/testdata"),
             DatabaseKind::NpmInstalledPackage,
             INSTALLED,
+        ),
+        (
+            format!("{SCALIBR}/bunlock/testdata"),
+            DatabaseKind::BunLock,
+            BUN,
         ),
     ]
 }
@@ -717,6 +722,123 @@ const MIXED_GROUPS: &[Upstream] = &[
     ("is-number", "7.0.0", ""),
 ];
 
+const HAS_FLAG_4: Upstream = ("has-flag", "4.0.0", "");
+const ACORN: Upstream = ("acorn", "8.14.0", "");
+
+/// `bun.lock`: osv-scalibr `bunlock/bunlock_test.go`. Its newer `files.json5` and
+/// `bad-tuple.json5` differ from the corpus's copies; their rows are read from the fixtures.
+const BUN: &[(&str, Expect)] = &[
+    ("not-json.txt", Error),
+    // A tuple starting with a number or an object: invalid on purpose (upstream errors too).
+    ("bad-tuple.json5", Error),
+    ("empty.json5", Packages(&[])),
+    ("no-packages.json5", Packages(&[])),
+    ("one-package.json5", Packages(&[WRAPPY])),
+    ("one-package-dev.json5", Packages(&[WRAPPY])),
+    ("two-packages.json5", Packages(&[HAS_FLAG_4, WRAPPY])),
+    (
+        "same-package-different-groups.json5",
+        Packages(&[("has-flag", "3.0.0", ""), SUPPORTS_COLOR_5]),
+    ),
+    (
+        "scoped-packages.json5",
+        Packages(&[("@typescript-eslint/types", "5.62.0", "")]),
+    ),
+    (
+        "scoped-packages-mixed.json5",
+        Packages(&[
+            ("@babel/code-frame", "7.26.2", ""),
+            ("@babel/helper-validator-identifier", "7.25.9", ""),
+            ("js-tokens", "4.0.0", ""),
+            ("picocolors", "1.1.1", ""),
+            WRAPPY,
+        ]),
+    ),
+    (
+        "optional-package.json5",
+        Packages(&[ACORN, ("fsevents", "0.3.8", ""), ("nan", "2.22.0", "")]),
+    ),
+    (
+        "peer-dependencies-implicit.json5",
+        Packages(&[("acorn-jsx", "5.3.2", ""), ACORN]),
+    ),
+    (
+        "peer-dependencies-explicit.json5",
+        Packages(&[("acorn-jsx", "5.3.2", ""), ACORN]),
+    ),
+    (
+        "nested-dependencies.json5",
+        Packages(&[
+            ("ansi-styles", "4.3.0", ""),
+            ("chalk", "4.1.2", ""),
+            ("color-convert", "2.0.1", ""),
+            ("color-name", "1.1.4", ""),
+            ("has-flag", "2.0.0", ""),
+            SUPPORTS_COLOR_5,
+            ("supports-color", "7.2.0", ""),
+            ("has-flag", "3.0.0", ""),
+            HAS_FLAG_4,
+        ]),
+    ),
+    (
+        "nested-dependencies-dup.json5",
+        Packages(&[
+            ("ansi-styles", "4.3.0", ""),
+            ("chalk", "4.1.2", ""),
+            ("color-convert", "2.0.1", ""),
+            ("color-name", "1.1.4", ""),
+            ("has-flag", "2.0.0", ""),
+            ("supports-color", "7.2.0", ""),
+            HAS_FLAG_4,
+        ]),
+    ),
+    (
+        "alias.json5",
+        Packages(&[
+            HAS_FLAG_4,
+            ("supports-color", "7.2.0", ""),
+            ("supports-color", "6.1.0", ""),
+            ("has-flag", "3.0.0", ""),
+        ]),
+    ),
+    (
+        "commits.json5",
+        Packages(&[
+            ("@babel/helper-plugin-utils", "7.26.5", ""),
+            ("@babel/helper-string-parser", "7.25.9", ""),
+            ("@babel/helper-validator-identifier", "7.25.9", ""),
+            ("@babel/parser", "7.26.5", ""),
+            ("@babel/types", "7.26.5", ""),
+            ("@prettier/sync", "", "527e8ce"),
+            (
+                "babel-preset-php",
+                "",
+                "1ae6dc1267500360b411ec711b8aeac8c68b2246",
+            ),
+            ("is-number", "", "98e8ff1"),
+            ("is-number", "", "d5ac058"),
+            ("is-number", "", "b7aef34"),
+            ("jquery", "3.7.1", ""),
+            ("lodash", "1.3.1", ""),
+            ("make-synchronized", "0.2.9", ""),
+            ("php-parser", "2.2.0", ""),
+            ("prettier", "3.4.2", ""),
+            ("raven-js", "", "91ef2d4"),
+            ("slick-carousel", "", "fc6f7d8"),
+            ("stopwords", "0.0.1", ""),
+        ]),
+    ),
+    // Read from the fixture: a `file:` dependency and a registry package.
+    (
+        "files.json5",
+        Packages(&[("etag", "", ""), ("lodash", "1.3.1", "")]),
+    ),
+    (
+        "blog-sample.json5",
+        Packages(&[("uWebSockets.js", "", "6609a88")]),
+    ),
+];
+
 /// Installed `package.json`: osv-scalibr `packagejson/packagejson_test.go`.
 const INSTALLED: &[(&str, Expect)] = &[
     ("invalid", Error),
@@ -781,7 +903,7 @@ fn deviation(kind: DatabaseKind, fixture: &str, package: Upstream) -> Option<&'s
     let (name, version, commit) = package;
     if version.is_empty() && commit.is_empty() {
         return Some(
-            "no version and no commit: an npm v1 `file:` dependency, which npm installs as a \
+            "no version and no commit: a `file:` dependency (npm v1, Bun), installed as a \
              link to a project directory",
         );
     }

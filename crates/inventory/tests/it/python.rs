@@ -669,3 +669,61 @@ fn catalogs_installed_distributions_of_a_root_filesystem() {
     );
     assert!(six_owner.is_some());
 }
+
+/// A source tree whose requirements file includes two others: the include named like a
+/// requirements file is cataloged on its own, the other is reported as not cataloged, and the
+/// unpinned requirements are warnings naming the file, never packages with guessed versions.
+#[test]
+fn unpinned_requirements_and_unread_includes_are_warnings() {
+    let root = tempfile::tempdir().expect("temporary directory");
+    for (path, content) in [
+        (
+            "requirements.txt",
+            "-r requirements-dev.txt\n-r base.txt\nDjango==3.2\nrequests>=2\nflask  # latest\n",
+        ),
+        ("requirements-dev.txt", "pytest==8.0.0\n"),
+        ("base.txt", "six==1.16.0\n"),
+    ] {
+        fs_err::write(root.path().join(path), content).expect("write");
+    }
+    let target = Target::parse(&format!("dir:{}", root.path().display())).expect("target");
+    let inventory = catalog(&Scanner::default(), &target, &NoReporter).expect("catalog");
+    let packages: Vec<(&str, &str, &str)> = inventory
+        .packages
+        .iter()
+        .map(|package| {
+            (
+                package.name.as_str(),
+                package.version.as_str(),
+                package.locations[0].path.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        packages,
+        [
+            ("Django", "3.2", "requirements.txt"),
+            ("pytest", "8.0.0", "requirements-dev.txt"),
+        ]
+    );
+    let warnings: Vec<(Option<&str>, &str)> = inventory
+        .warnings
+        .iter()
+        .map(|warning| (warning.path.as_deref(), warning.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Some("requirements.txt"),
+                "requirements without an exact `==` version, not reported as packages: \
+                 `requests>=2`, `flask`"
+            ),
+            (
+                Some("requirements.txt"),
+                "included requirements files not cataloged (only `*requirements*.txt` files in \
+                 the target are read, each on its own): `base.txt`"
+            ),
+        ]
+    );
+}

@@ -1,6 +1,6 @@
 //! npm packages ([`Ecosystem::Npm`]): the lockfiles of npm (`package-lock.json`,
-//! `npm-shrinkwrap.json`), Yarn (`yarn.lock`, classic and Berry) and pnpm (`pnpm-lock.yaml`), and
-//! the `package.json` of each package installed under `node_modules`.
+//! `npm-shrinkwrap.json`), Yarn (`yarn.lock`, classic and Berry), pnpm (`pnpm-lock.yaml`) and Bun
+//! (`bun.lock`), and the `package.json` of each package installed under `node_modules`.
 //!
 //! [`route`] picks files by name and location, [`parse`] hands them to one module per format.
 //! Every format yields records named as the registry names the package (`@babel/core`, never
@@ -35,6 +35,7 @@
 //! development tree, not what was installed here) and is not read; the installed copies are
 //! found through their `package.json` instead.
 
+mod bun;
 mod installed;
 mod package_lock;
 mod pnpm;
@@ -58,6 +59,8 @@ pub(crate) enum File {
     YarnLock,
     /// `pnpm-lock.yaml`, lockfile versions 5 to 9.
     PnpmLock,
+    /// Bun's text lockfile, `bun.lock`.
+    BunLock,
     /// `node_modules/<name>/package.json` or `node_modules/@scope/<name>/package.json`.
     InstalledPackage,
 }
@@ -72,6 +75,7 @@ pub(crate) fn route(directory: &str, name: &str) -> Option<File> {
         "package-lock.json" | "npm-shrinkwrap.json" => File::PackageLock,
         "yarn.lock" => File::YarnLock,
         "pnpm-lock.yaml" => File::PnpmLock,
+        "bun.lock" => File::BunLock,
         _ => return None,
     };
     let in_node_modules = directory
@@ -91,6 +95,7 @@ pub(crate) fn parse(
         File::PackageLock => package_lock::parse(content),
         File::YarnLock => yarn::parse(content),
         File::PnpmLock => pnpm::parse(content),
+        File::BunLock => bun::parse(content),
         File::InstalledPackage => installed::parse(content),
     }
 }
@@ -240,15 +245,11 @@ impl Records {
         let Some(record) = self.entries.get_mut(index) else {
             return;
         };
-        if first {
-            record.scope = scope;
+        record.scope = if first {
+            scope
         } else {
-            record.scope.direct = match (record.scope.direct, scope.direct) {
-                (Some(a), Some(b)) => Some(a || b),
-                (known, None) | (None, known) => known,
-            };
-            record.scope.dev &= scope.dev;
-        }
+            record.scope.merge(scope)
+        };
     }
 
     /// The record whose [`dependency_key`] is `key`.
@@ -281,6 +282,8 @@ mod tests {
         );
         assert_eq!(route("src", "yarn.lock"), Some(File::YarnLock));
         assert_eq!(route("a/b/c", "pnpm-lock.yaml"), Some(File::PnpmLock));
+        assert_eq!(route("web", "bun.lock"), Some(File::BunLock));
+        assert_eq!(route("node_modules/x", "bun.lock"), None);
         assert_eq!(
             route("app/node_modules/left-pad", "package-lock.json"),
             None

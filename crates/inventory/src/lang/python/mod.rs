@@ -37,6 +37,8 @@ use serde::de::DeserializeOwned;
 
 use crate::{PackageRecord, ParseError, Position};
 
+pub(crate) use requirements::parse_with_notes as parse_requirements_with_notes;
+
 pub(crate) use installed_files::{
     FileList, distribution_directory, parse_file_list, site_directory,
 };

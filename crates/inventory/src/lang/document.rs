@@ -1,0 +1,128 @@
+//! Reading JSON and YAML lockfiles into serde types, with every failure a [`ParseError`] at
+//! the line the parser reports. Shared by the Dart, Swift (`Package.resolved`, `Podfile.lock`)
+//! and Conan catalogers.
+//!
+//! Both readers treat a file that is empty or only whitespace (after a UTF-8 byte order mark)
+//! as holding no packages, returning `None`, as the npm and Python catalogers do: a lockfile
+//! truncated to nothing describes nothing, and is not worth a warning.
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::MessageFormatter;
+
+use crate::{ParseError, Position};
+
+/// `content` without a UTF-8 byte order mark, or `None` when nothing else is there but
+/// whitespace.
+fn meaningful(content: &[u8]) -> Option<&[u8]> {
+    let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+    (!content.iter().all(u8::is_ascii_whitespace)).then_some(content)
+}
+
+/// The 1-based line holding byte `offset` of `content`.
+fn line_at(content: &[u8], offset: usize) -> usize {
+    let before = content.get(..offset).unwrap_or(content);
+    memchr::memchr_iter(b'\n', before).count() + 1
+}
+
+/// `content` as UTF-8, or a [`ParseError`] at the line of the first invalid byte.
+pub(crate) fn utf8<'a>(format: &'static str, content: &'a [u8]) -> Result<&'a str, ParseError> {
+    std::str::from_utf8(content).map_err(|error| {
+        let line = line_at(content, error.valid_up_to());
+        ParseError::new(format, Position::Line(line), "text is not UTF-8")
+    })
+}
+
+/// Deserializes a JSON lockfile; `None` for an empty file. A document of the wrong shape
+/// (`null`, a list where an object belongs) is an error like a syntax error.
+pub(crate) fn from_json<T: DeserializeOwned>(
+    format: &'static str,
+    content: &[u8],
+) -> Result<Option<T>, ParseError> {
+    let Some(content) = meaningful(content) else {
+        return Ok(None);
+    };
+    serde_json::from_slice(content)
+        .map(Some)
+        .map_err(|error| json_error(format, &error))
+}
+
+/// A [`ParseError`] from a `serde_json` failure, at the line it reports.
+pub(crate) fn json_error(format: &'static str, error: &serde_json::Error) -> ParseError {
+    // serde_json appends " at line L column C"; the position already says where.
+    let message = error.to_string();
+    let reason = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(reason, _)| reason);
+    ParseError::new(format, Position::Line(error.line().max(1)), reason)
+}
+
+/// Deserializes a YAML lockfile with serde-saphyr's default budget (a quarter of a million
+/// nodes, far above the largest `pubspec.lock` or `Podfile.lock`); `None` for an empty file or
+/// a document that is only `null`.
+pub(crate) fn from_yaml<T: DeserializeOwned>(
+    format: &'static str,
+    content: &[u8],
+) -> Result<Option<T>, ParseError> {
+    let Some(content) = meaningful(content) else {
+        return Ok(None);
+    };
+    let text = utf8(format, content)?;
+    serde_saphyr::from_str(text).map_err(|error| yaml_error(format, &error))
+}
+
+/// A [`ParseError`] from a serde-saphyr failure, at the line it reports. The message is
+/// rendered without its location suffix (the position carries it) and without control
+/// characters, which a hostile file could smuggle into a quoted scalar.
+fn yaml_error(format: &'static str, error: &serde_saphyr::Error) -> ParseError {
+    let position = error.location().map_or(Position::File, |location| {
+        Position::Line(
+            usize::try_from(location.line())
+                .unwrap_or(usize::MAX)
+                .max(1),
+        )
+    });
+    let reason: String = serde_saphyr::UserMessageFormatter
+        .format_message(error)
+        .chars()
+        .filter(|character| !character.is_control())
+        .collect();
+    ParseError::new(format, position, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    type Mapping = BTreeMap<String, u32>;
+
+    #[test]
+    fn empty_files_hold_nothing() {
+        for content in [&b""[..], b"  \n\t", b"\xEF\xBB\xBF\n"] {
+            assert_eq!(from_json::<Mapping>("test", content), Ok(None));
+            assert_eq!(from_yaml::<Mapping>("test", content), Ok(None));
+        }
+    }
+
+    #[test]
+    fn reads_documents_after_a_byte_order_mark() {
+        let json = from_json::<Mapping>("test", b"\xEF\xBB\xBF{\"a\": 1}").unwrap();
+        assert_eq!(json, Some(Mapping::from([("a".to_owned(), 1)])));
+        let yaml = from_yaml::<Mapping>("test", b"\xEF\xBB\xBFa: 1\n").unwrap();
+        assert_eq!(yaml, Some(Mapping::from([("a".to_owned(), 1)])));
+    }
+
+    #[test]
+    fn errors_point_at_their_line() {
+        let error = from_json::<Mapping>("test", b"{\n\"a\": 1,\n\"b\": x}").unwrap_err();
+        assert_eq!(error.position, Position::Line(3));
+        assert!(!error.reason.contains("at line"), "{}", error.reason);
+        let error = from_json::<Mapping>("test", b"null").unwrap_err();
+        assert_eq!(error.position, Position::Line(1));
+        let error = from_yaml::<Mapping>("test", b"a: 1\nb: [\n").unwrap_err();
+        assert!(matches!(error.position, Position::Line(2 | 3)), "{error}");
+        let error = from_yaml::<Mapping>("test", b"a: 1\nb: \xff\n").unwrap_err();
+        assert_eq!(error.position, Position::Line(2));
+    }
+}

@@ -1,0 +1,25 @@
+//! Reads arbitrary bytes as a program (ELF, PE or Mach-O, thin or universal) for Go build
+//! information and `cargo auditable` data: an error is fine, a panic is a bug, every record
+//! has a name and a version, and every dependency names a record of the same program.
+#![no_main]
+
+use custody_inventory::{DatabaseKind, parse_database};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(records) = parse_database(DatabaseKind::Program, data) else {
+        return;
+    };
+    assert!(
+        records
+            .iter()
+            .all(|record| !record.name.is_empty() && !record.version.is_empty())
+    );
+    let provided: Vec<&String> = records.iter().flat_map(|record| &record.provides).collect();
+    assert!(
+        records
+            .iter()
+            .flat_map(|record| &record.depends)
+            .all(|wanted| provided.contains(&wanted))
+    );
+});

@@ -327,7 +327,9 @@ impl<'a> BuildInfo<'a> {
                     let mut fields = rest.split('\t');
                     let path = fields.next().unwrap_or_default();
                     let version = fields.next().unwrap_or_default();
-                    if path.is_empty() || (version.is_empty() && !is_local_path(path)) {
+                    if path.is_empty()
+                        || (version.is_empty() && !crate::lang::go::is_directory(path))
+                    {
                         return Err(malformed("replacement without a module path and version"));
                     }
                     let last = if last_is_main {
@@ -364,16 +366,16 @@ impl<'a> BuildInfo<'a> {
     /// depends on all of them.
     fn records(&self, toolchain: &str) -> Vec<PackageRecord> {
         let mut records = Vec::with_capacity(self.dependencies.len() + 2);
-        if let Some(version) = stdlib_version(toolchain) {
-            records.push(PackageRecord::new(Ecosystem::Golang, "stdlib", version));
-        }
+        // `go1.22.3 X:boringcrypto` and `go1.21.0-bigcorp` ship that release's library;
+        // development toolchains (`devel …`) name none.
+        records.extend(crate::lang::go::stdlib_record(toolchain));
         for dependency in &self.dependencies {
             // Binaries from old toolchains can list the main module as a pathless dependency.
             if dependency.path.is_empty() {
                 continue;
             }
             let (name, version) = match dependency.replacement {
-                Some((path, _)) if is_local_path(path) => (dependency.path, DEVEL),
+                Some((path, _)) if crate::lang::go::is_directory(path) => (dependency.path, DEVEL),
                 Some((path, version)) => (path, version),
                 None => (dependency.path, dependency.version),
             };
@@ -604,54 +606,6 @@ fn pseudo_version(revision: &str, time: &str) -> Option<String> {
     (stamp.len() == 14 && time.ends_with('Z')).then(|| format!("v0.0.0-{stamp}-{revision}"))
 }
 
-/// The standard library's semantic version for a toolchain version, as Go's vulnerability
-/// database spells it: `go1.19.8` → `1.19.8`, `go1.20` → `1.20.0`, `go1.21rc2` →
-/// `1.21.0-rc.2`, `go1.22.3 X:boringcrypto` → `1.22.3`. A vendor's build label after a
-/// release (`go1.21.0-bigcorp`) is dropped: it ships that release's library. Development
-/// toolchains (`devel …`) have none.
-fn stdlib_version(toolchain: &str) -> Option<String> {
-    let version = toolchain.split(' ').next()?.strip_prefix("go")?;
-    let version = version.split(['-', '+']).next()?;
-    let digits_end = version
-        .find(|character: char| !character.is_ascii_digit() && character != '.')
-        .unwrap_or(version.len());
-    let (release, pre_release) = version.split_at(digits_end);
-    let numbers: Vec<&str> = release.split('.').collect();
-    let valid = |number: &&str| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
-    let (major, minor, patch) = match numbers.as_slice() {
-        [major, minor] => (major, minor, &"0"),
-        [major, minor, patch] => (major, minor, patch),
-        _ => return None,
-    };
-    if !numbers.iter().all(valid) {
-        return None;
-    }
-    let mut semantic = format!("{major}.{minor}.{patch}");
-    if !pre_release.is_empty() {
-        let kind_end = pre_release
-            .find(|character: char| character.is_ascii_digit())
-            .unwrap_or(pre_release.len());
-        let (kind, number) = pre_release.split_at(kind_end);
-        if !matches!(kind, "rc" | "beta") || number.is_empty() {
-            return None;
-        }
-        semantic = format!("{semantic}-{kind}.{number}");
-    }
-    Some(semantic)
-}
-
-/// Whether a replacement path is a directory rather than a module path: Go requires those to
-/// start with `./`, `../` or be absolute (`/`, or a Windows drive or `\`).
-fn is_local_path(path: &str) -> bool {
-    path.starts_with("./")
-        || path.starts_with("../")
-        || path.starts_with(['/', '\\'])
-        || path == "."
-        || path == ".."
-        || path.get(1..3) == Some(":\\")
-        || path.get(1..3) == Some(":/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,7 +626,9 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(
-                stdlib_version(toolchain).as_deref(),
+                crate::lang::go::stdlib_record(toolchain)
+                    .map(|record| record.version)
+                    .as_deref(),
                 expected,
                 "{toolchain}"
             );
@@ -870,10 +826,10 @@ mod tests {
     #[test]
     fn recognises_local_replacements() {
         for path in ["./x", "../x", "/abs", "C:\\x", "c:/x", ".", ".."] {
-            assert!(is_local_path(path), "{path}");
+            assert!(crate::lang::go::is_directory(path), "{path}");
         }
         for path in ["github.com/x/y", "example.com", "x/.."] {
-            assert!(!is_local_path(path), "{path}");
+            assert!(!crate::lang::go::is_directory(path), "{path}");
         }
     }
 

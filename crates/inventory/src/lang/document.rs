@@ -1,6 +1,5 @@
-//! Reading JSON and YAML lockfiles into serde types, with every failure a [`ParseError`] at
-//! the line the parser reports. Shared by the Dart, Swift (`Package.resolved`, `Podfile.lock`)
-//! and Conan catalogers.
+//! Reading JSON, YAML and TOML lockfiles into serde types, with every failure a [`ParseError`]
+//! at the line the parser reports. Shared by the language catalogers.
 //!
 //! Both readers treat a file that is empty or only whitespace (after a UTF-8 byte order mark)
 //! as holding no packages, returning `None`, as the npm and Python catalogers do: a lockfile
@@ -44,6 +43,22 @@ pub(crate) fn from_json<T: DeserializeOwned>(
     serde_json::from_slice(content)
         .map(Some)
         .map_err(|error| json_error(format, &error))
+}
+
+/// Deserializes a TOML lockfile (`Cargo.lock`, `poetry.lock`, `uv.lock`, …); syntax errors
+/// and missing required fields become a [`ParseError`] at the line the `toml` crate points
+/// to. An empty file is an empty table, which lockfile types read as holding no packages.
+pub(crate) fn from_toml<T: DeserializeOwned>(
+    format: &'static str,
+    content: &[u8],
+) -> Result<T, ParseError> {
+    let text = utf8(format, content)?;
+    toml::from_str(text).map_err(|error| {
+        let position = error.span().map_or(Position::File, |span| {
+            Position::Line(line_at(content, span.start))
+        });
+        ParseError::new(format, position, error.message().trim_end())
+    })
 }
 
 /// A [`ParseError`] from a `serde_json` failure, at the line it reports.
@@ -94,6 +109,14 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn toml_and_utf8_errors_point_at_the_line() {
+        let error = from_toml::<toml::Table>("test", b"a = 1\n\nb = \n").unwrap_err();
+        assert_eq!(error.position, Position::Line(3));
+        let error = utf8("test", b"ok\n\xff\n").unwrap_err();
+        assert_eq!(error.position, Position::Line(2));
+    }
 
     type Mapping = BTreeMap<String, u32>;
 

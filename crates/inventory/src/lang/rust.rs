@@ -57,9 +57,8 @@ use std::collections::{HashMap, HashSet};
 
 use custody_model::Ecosystem;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
-use crate::{PackageRecord, ParseError, Position};
+use crate::{PackageRecord, ParseError};
 
 /// The format name carried by every [`ParseError`] from [`parse`].
 const FORMAT: &str = "Cargo.lock";
@@ -135,7 +134,7 @@ impl Package {
 /// UTF-8 byte order mark, which some editors add, is ignored.
 fn parse_cargo_lock(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
-    let lockfile: Lockfile = from_toml(content)?;
+    let lockfile: Lockfile = super::document::from_toml(FORMAT, content)?;
     let packages: Vec<&Package> = lockfile
         .root
         .iter()
@@ -219,22 +218,10 @@ fn dependency_key(entry: &str, versions: &HashMap<&str, HashSet<&str>>) -> Optio
     Some(key(name, version))
 }
 
-/// Deserializes the lockfile; TOML syntax errors and missing or mistyped fields become a
-/// [`ParseError`] at the line the `toml` crate points to.
-fn from_toml<T: DeserializeOwned>(content: &[u8]) -> Result<T, ParseError> {
-    let text = super::document::utf8(FORMAT, content)?;
-    toml::from_str(text).map_err(|error| {
-        let position = error.span().map_or(Position::File, |span| {
-            let before = content.get(..span.start).unwrap_or(content);
-            Position::Line(memchr::memchr_iter(b'\n', before).count() + 1)
-        });
-        ParseError::new(FORMAT, position, error.message().trim_end())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Position;
 
     /// (name, version, direct, depends) of each record.
     fn summary(content: &str) -> Vec<(String, String, Option<bool>, Vec<String>)> {

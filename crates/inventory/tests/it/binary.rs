@@ -41,8 +41,8 @@ fn run(command: &mut Command, needs: &str) -> String {
 /// process: nextest runs each test in its own process, and two processes must not empty
 /// each other's builds. Build caches stay beside it, so reruns are quick.
 fn scratch(name: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("{name}-{}", std::process::id()));
+    let directory =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     if directory.exists() {
         fs_err::remove_dir_all(&directory).unwrap();
     }

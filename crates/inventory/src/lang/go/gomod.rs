@@ -334,7 +334,7 @@ fn module_version(path: &str, version: &str) -> Result<String, String> {
 
 /// Whether a replacement target is a directory, as `modfile.IsDirectoryPath` decides: rooted
 /// or starting with `./` or `../` (or their Windows spellings).
-fn is_directory(path: &str) -> bool {
+pub(crate) fn is_directory(path: &str) -> bool {
     path == "."
         || path == ".."
         || ["./", "../", "/", ".\\", "..\\", "\\"]

@@ -38,6 +38,8 @@
 mod gomod;
 mod gosum;
 mod module;
+
+pub(crate) use gomod::is_directory;
 mod vendor;
 
 use custody_model::Ecosystem;
@@ -140,7 +142,9 @@ impl<'a> GoRelease<'a> {
                 let (numbers, suffix) = text.split_at(start);
                 let digits = suffix.find(|c: char| c.is_ascii_digit())?;
                 let (kind, number) = suffix.split_at(digits);
-                let valid = kind.bytes().all(|byte| byte.is_ascii_lowercase())
+                // Go tags its pre-releases `beta` and `rc` only (golang.org/x/vuln converts
+                // no others).
+                let valid = matches!(kind, "beta" | "rc")
                     && number.bytes().all(|byte| byte.is_ascii_digit());
                 (numbers, Some(valid.then_some((kind, number))?))
             }

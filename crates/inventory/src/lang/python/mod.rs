@@ -33,9 +33,9 @@ mod uv;
 use std::collections::HashSet;
 
 use custody_model::Ecosystem;
-use serde::de::DeserializeOwned;
 
-use crate::{PackageRecord, ParseError, Position};
+use super::document::{from_toml, utf8};
+use crate::{PackageRecord, ParseError};
 
 pub(crate) use requirements::parse_with_notes as parse_requirements_with_notes;
 
@@ -148,35 +148,6 @@ fn dependency_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
         .collect()
 }
 
-/// The 1-based line holding byte `offset` of `content`.
-fn line_at(content: &[u8], offset: usize) -> usize {
-    let before = content.get(..offset).unwrap_or(content);
-    memchr::memchr_iter(b'\n', before).count() + 1
-}
-
-/// `content` as UTF-8, or a [`ParseError`] at the line of the first invalid byte.
-fn utf8<'a>(format: &'static str, content: &'a [u8]) -> Result<&'a str, ParseError> {
-    std::str::from_utf8(content).map_err(|error| {
-        ParseError::new(
-            format,
-            Position::Line(line_at(content, error.valid_up_to())),
-            "not UTF-8",
-        )
-    })
-}
-
-/// Deserializes a TOML lockfile; syntax errors and missing required fields become a
-/// [`ParseError`] at the line the `toml` crate points to.
-fn from_toml<T: DeserializeOwned>(format: &'static str, content: &[u8]) -> Result<T, ParseError> {
-    let text = utf8(format, content)?;
-    toml::from_str(text).map_err(|error| {
-        let position = error.span().map_or(Position::File, |span| {
-            Position::Line(line_at(content, span.start))
-        });
-        ParseError::new(format, position, error.message().trim_end())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,13 +223,5 @@ mod tests {
         assert!(record("requests", "2.19.1").unwrap().provides.is_empty());
         assert_eq!(record("a", " "), None);
         assert_eq!(record("", "1"), None);
-    }
-
-    #[test]
-    fn toml_errors_point_at_the_line() {
-        let error = from_toml::<toml::Table>("test", b"a = 1\n\nb = \n").unwrap_err();
-        assert_eq!(error.position, Position::Line(3));
-        let error = utf8("test", b"ok\n\xff\n").unwrap_err();
-        assert_eq!(error.position, Position::Line(2));
     }
 }

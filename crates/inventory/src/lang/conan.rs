@@ -25,12 +25,13 @@
 //!   survives into the SBOM. A package that appears as several nodes (in the host and the
 //!   build context) is one record, direct or host if any of its nodes is.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use custody_model::{Ecosystem, Scope};
 use serde::Deserialize;
 
 use super::document;
+use super::records::Records;
 use crate::{PackageRecord, ParseError};
 
 /// The format name carried by every [`ParseError`] from this module.
@@ -159,49 +160,9 @@ fn dependency_key(name: &str, version: &str) -> String {
     format!("{name}/{version}")
 }
 
-/// Records in first-seen order, one per name and version.
-#[derive(Default)]
-struct Records {
-    records: Vec<PackageRecord>,
-    by_key: HashMap<String, usize>,
-}
-
-impl Records {
-    /// The record of `name` at `version`, added with `scope` on first sight; a later sighting
-    /// widens the scope (direct wins over transitive, host over dev).
-    fn insert(&mut self, name: &str, version: &str, scope: Scope) -> &mut PackageRecord {
-        let key = dependency_key(name, version);
-        let index = *self.by_key.entry(key.clone()).or_insert_with(|| {
-            let mut record = PackageRecord::new(Ecosystem::Conan, name, version);
-            record.scope = scope;
-            record.provides.push(key);
-            self.records.push(record);
-            self.records.len() - 1
-        });
-        let record = self
-            .records
-            .get_mut(index)
-            .expect("every index in `by_key` points into `records`");
-        record.scope.dev &= scope.dev;
-        if scope.direct == Some(true) {
-            record.scope.direct = Some(true);
-        }
-        record
-    }
-
-    fn into_records(self) -> Vec<PackageRecord> {
-        let mut records = self.records;
-        for record in &mut records {
-            record.depends.sort_unstable();
-            record.depends.dedup();
-        }
-        records
-    }
-}
-
 /// Conan 2: the four lists, `requires` as host dependencies and the others as dev-only.
 fn list_records(lockfile: &Lockfile) -> Vec<PackageRecord> {
-    let mut records = Records::default();
+    let mut records = Records::new(Ecosystem::Conan, dependency_key);
     let lists = [
         (&lockfile.requires, false),
         (&lockfile.build_requires, true),
@@ -213,7 +174,8 @@ fn list_records(lockfile: &Lockfile) -> Vec<PackageRecord> {
             .iter()
             .filter_map(|reference| name_and_version(reference))
         {
-            records.insert(name, version, Scope { direct: None, dev });
+            records.insert(name, version);
+            records.declare(&dependency_key(name, version), Scope { direct: None, dev });
         }
     }
     records.into_records()
@@ -235,7 +197,7 @@ fn graph_records(graph: &GraphLock) -> Vec<PackageRecord> {
         .filter_map(|root| nodes.get(*root))
         .flat_map(Node::edges)
         .collect();
-    let mut records = Records::default();
+    let mut records = Records::new(Ecosystem::Conan, dependency_key);
     for (id, node) in nodes {
         let Some((name, version)) = node.identity() else {
             continue;
@@ -250,7 +212,8 @@ fn graph_records(graph: &GraphLock) -> Vec<PackageRecord> {
             .filter_map(|target| nodes.get(target)?.identity())
             .map(|(name, version)| dependency_key(name, version))
             .collect();
-        records.insert(name, version, scope).depends.extend(targets);
+        records.insert(name, version).depends.extend(targets);
+        records.declare(&dependency_key(name, version), scope);
     }
     records.into_records()
 }

@@ -16,6 +16,7 @@ pub(crate) mod java;
 pub(crate) mod npm;
 pub(crate) mod php;
 pub(crate) mod python;
+mod records;
 pub(crate) mod ruby;
 pub(crate) mod rust;
 pub(crate) mod swift;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Records, dependency_key};
+use super::dependency_key;
 use crate::lang::document::from_json;
 use crate::{PackageRecord, ParseError};
 
@@ -49,7 +49,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let Some(manifest) = from_json::<DepsJson>(FORMAT, content)? else {
         return Ok(Vec::new());
     };
-    let mut records = Records::default();
+    let mut records = super::records();
     for (key, library) in &manifest.libraries {
         if library.kind.as_deref() != Some("package") {
             continue;

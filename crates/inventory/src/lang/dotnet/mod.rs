@@ -25,10 +25,9 @@ mod deps_json;
 mod packages_config;
 mod packages_lock;
 
-use std::collections::HashMap;
-
 use custody_model::Ecosystem;
 
+use super::records::Records;
 use crate::{PackageRecord, ParseError};
 
 /// A .NET file, recognised by its path.
@@ -74,54 +73,9 @@ fn dependency_key(id: &str, version: &str) -> String {
     format!("{}/{version}", id.to_lowercase())
 }
 
-/// A file's packages, one record per id and version.
-#[derive(Debug, Default)]
-struct Records {
-    records: Vec<PackageRecord>,
-    /// Index into `records` by [`dependency_key`].
-    by_key: HashMap<String, usize>,
-}
-
-impl Records {
-    /// The record of `id` at `version`, added on first sight with its [`dependency_key`] in
-    /// `provides`.
-    fn insert(&mut self, id: &str, version: &str) -> &mut PackageRecord {
-        let key = dependency_key(id, version);
-        let index = if let Some(&index) = self.by_key.get(&key) {
-            index
-        } else {
-            let mut record = PackageRecord::new(Ecosystem::Nuget, id, version);
-            record.provides.push(key.clone());
-            self.records.push(record);
-            let index = self.records.len() - 1;
-            self.by_key.insert(key, index);
-            index
-        };
-        self.records
-            .get_mut(index)
-            .expect("every index in `by_key` points into `records`")
-    }
-
-    /// Whether a record's [`dependency_key`] is `key`.
-    fn contains(&self, key: &str) -> bool {
-        self.by_key.contains_key(key)
-    }
-
-    /// The record whose [`dependency_key`] is `key`.
-    fn get_mut(&mut self, key: &str) -> Option<&mut PackageRecord> {
-        let index = *self.by_key.get(key)?;
-        self.records.get_mut(index)
-    }
-
-    /// The records in the order first seen, each with its dependencies sorted and unique.
-    fn into_records(self) -> Vec<PackageRecord> {
-        let mut records = self.records;
-        for record in &mut records {
-            record.depends.sort_unstable();
-            record.depends.dedup();
-        }
-        records
-    }
+/// An empty [`Records`] of NuGet packages keyed by [`dependency_key`].
+fn records() -> Records {
+    Records::new(Ecosystem::Nuget, dependency_key)
 }
 
 #[cfg(test)]
@@ -156,7 +110,7 @@ mod tests {
 
     #[test]
     fn merges_repeated_packages_by_case_insensitive_id() {
-        let mut records = Records::default();
+        let mut records = records();
         records
             .insert("Newtonsoft.Json", "13.0.1")
             .depends

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use super::{Records, dependency_key};
+use super::dependency_key;
 use crate::lang::document::from_json;
 use crate::{PackageRecord, ParseError};
 
@@ -45,7 +45,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let Some(lockfile) = from_json::<Lockfile>(FORMAT, content)? else {
         return Ok(Vec::new());
     };
-    let mut records = Records::default();
+    let mut records = super::records();
     for packages in lockfile.dependencies.values() {
         // The version locked for each id (lowercased) in this framework.
         let locked: HashMap<String, &str> = packages

@@ -38,7 +38,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess};
 
-use super::{Keys, Records, dependency_key, json_error, split_at_version};
+use super::{Keys, dependency_key, json_error, split_at_version};
 use crate::{PackageRecord, ParseError};
 
 /// The format name carried by every [`ParseError`] from this module.
@@ -125,7 +125,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
         serde_json::from_slice(&json).map_err(|error| json_error(FORMAT, &error))?;
     let mut keys: Vec<&String> = lockfile.packages.keys().collect();
     keys.sort_unstable();
-    let mut records = Records::default();
+    let mut records = super::records();
     let mut installed: HashMap<&str, String> = HashMap::new();
     for key in &keys {
         let Some(entry) = lockfile.packages.get(*key) else {

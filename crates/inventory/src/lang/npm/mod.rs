@@ -41,13 +41,13 @@ mod package_lock;
 mod pnpm;
 mod yarn;
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use custody_model::{Ecosystem, Scope};
+use custody_model::Ecosystem;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess};
 
+use super::records::Records;
 use crate::{PackageRecord, ParseError, Position};
 
 /// An npm file, recognised by its path.
@@ -205,68 +205,9 @@ fn json_error(format: &'static str, error: &serde_json::Error) -> ParseError {
     ParseError::new(format, position, reason)
 }
 
-/// A lockfile's packages, one record per name and version however often the lockfile
-/// installs it.
-#[derive(Debug, Default)]
-struct Records {
-    entries: Vec<PackageRecord>,
-    /// Index into `records` by [`dependency_key`].
-    by_key: HashMap<String, usize>,
-    /// Indexes of records whose scope [`Records::declare`] has set.
-    declared: HashSet<usize>,
-}
-
-impl Records {
-    /// The record of `name` at `version`, added on first sight.
-    fn insert(&mut self, name: &str, version: &str) -> &mut PackageRecord {
-        let key = dependency_key(name, version);
-        let index = if let Some(&index) = self.by_key.get(&key) {
-            index
-        } else {
-            let mut record = PackageRecord::new(Ecosystem::Npm, name, version);
-            record.provides.push(key.clone());
-            self.entries.push(record);
-            let index = self.entries.len() - 1;
-            self.by_key.insert(key, index);
-            index
-        };
-        self.entries
-            .get_mut(index)
-            .expect("every index in `by_key` points into `records`")
-    }
-
-    /// Records how one installed copy of the package at `key` is declared. Copies merge: the
-    /// package is direct when any copy is, and dev-only when every copy is.
-    fn declare(&mut self, key: &str, scope: Scope) {
-        let Some(&index) = self.by_key.get(key) else {
-            return;
-        };
-        let first = self.declared.insert(index);
-        let Some(record) = self.entries.get_mut(index) else {
-            return;
-        };
-        record.scope = if first {
-            scope
-        } else {
-            record.scope.merge(scope)
-        };
-    }
-
-    /// The record whose [`dependency_key`] is `key`.
-    fn get_mut(&mut self, key: &str) -> Option<&mut PackageRecord> {
-        let index = *self.by_key.get(key)?;
-        self.entries.get_mut(index)
-    }
-
-    /// The records in the order first seen, each with its dependencies sorted and unique.
-    fn into_records(self) -> Vec<PackageRecord> {
-        let mut records = self.entries;
-        for record in &mut records {
-            record.depends.sort_unstable();
-            record.depends.dedup();
-        }
-        records
-    }
+/// An empty [`Records`] of npm packages keyed by [`dependency_key`].
+fn records() -> Records {
+    Records::new(Ecosystem::Npm, dependency_key)
 }
 
 #[cfg(test)]
@@ -374,7 +315,7 @@ mod tests {
 
     #[test]
     fn merges_repeated_packages() {
-        let mut records = Records::default();
+        let mut records = records();
         records.insert("a", "1.0.0").depends.push("b@2.0.0".into());
         records.insert("b", "2.0.0");
         records.insert("a", "1.0.0").depends.push("b@2.0.0".into());

@@ -85,7 +85,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
 /// the top of `node_modules` under a name the root entry depends on, and dev-only when npm
 /// marks the entry `dev`.
 fn parse_packages(packages: &BTreeMap<String, Entry>) -> Vec<PackageRecord> {
-    let mut records = Records::default();
+    let mut records = super::records();
     let mut keys: HashMap<&str, String> = HashMap::new();
     let root = packages.get("");
     let direct_names: HashSet<&str> = root
@@ -211,7 +211,7 @@ fn resolve<'a>(
 
 /// Reads version 1.
 fn parse_legacy(dependencies: &BTreeMap<String, LegacyEntry>) -> Vec<PackageRecord> {
-    let mut records = Records::default();
+    let mut records = super::records();
     let mut scopes = vec![dependencies];
     walk_legacy(&mut records, &mut scopes);
     records.into_records()

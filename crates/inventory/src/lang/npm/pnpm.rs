@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess};
 use serde_saphyr::{MessageFormatter, Spanned};
 
-use super::{Records, dependency_key, split_at_version};
+use super::{dependency_key, split_at_version};
 use crate::{PackageRecord, ParseError, Position};
 
 /// The format name carried by every [`ParseError`] from this module.
@@ -191,7 +191,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
             .flatten()
             .flat_map(|entries| &entries.0)
             .collect();
-    let mut records = Records::default();
+    let mut records = super::records();
     // Dependency keys by package key without peers; peer variants of one package share a
     // base key and resolve to its first entry.
     let mut keys: HashMap<&str, String> = HashMap::new();

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use super::{Records, dependency_key, split_at_version};
+use super::{dependency_key, split_at_version};
 use crate::{PackageRecord, ParseError, Position};
 
 /// The format name carried by every [`ParseError`] from this module.
@@ -125,7 +125,7 @@ fn read_entries(text: &str) -> Result<Vec<Entry>, ParseError> {
 
 /// Turns entries into records and resolves their dependencies.
 fn build(entries: &[Entry]) -> Vec<PackageRecord> {
-    let mut records = Records::default();
+    let mut records = super::records();
     let mut by_specifier: HashMap<&str, String> = HashMap::new();
     let mut installed: Vec<(String, &Entry)> = Vec::new();
     for entry in entries {

@@ -31,6 +31,25 @@ pub(crate) fn utf8<'a>(format: &'static str, content: &'a [u8]) -> Result<&'a st
     })
 }
 
+/// Each line of `content` with its 1-based number, as UTF-8 without its terminator (`\n` or
+/// `\r\n`); a line that is not UTF-8 is a [`ParseError`] of `format` at that line. For the
+/// line-oriented formats (`go.mod`, `go.sum`, `modules.txt`, `Gemfile.lock`, gemspecs).
+pub(crate) fn lines<'a>(
+    format: &'static str,
+    content: &'a [u8],
+) -> impl Iterator<Item = Result<(usize, &'a str), ParseError>> {
+    content
+        .split(|&byte| byte == b'\n')
+        .enumerate()
+        .map(move |(index, line)| {
+            let number = index + 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            std::str::from_utf8(line)
+                .map(|line| (number, line))
+                .map_err(|_| ParseError::new(format, Position::Line(number), "not UTF-8"))
+        })
+}
+
 /// Deserializes a JSON lockfile; `None` for an empty file. A document of the wrong shape
 /// (`null`, a list where an object belongs) is an error like a syntax error.
 pub(crate) fn from_json<T: DeserializeOwned>(
@@ -109,6 +128,16 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn splits_lines_and_reports_bad_bytes() {
+        let found: Vec<_> = lines("test", b"a\r\nb\n\nc")
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(found, [(1, "a"), (2, "b"), (3, ""), (4, "c")]);
+        let error = lines("test", b"a\n\xff\n").find_map(Result::err).unwrap();
+        assert_eq!(error.position, Position::Line(2));
+    }
 
     #[test]
     fn toml_and_utf8_errors_point_at_the_line() {

@@ -133,7 +133,7 @@ impl GoMod {
         let mut file = Self::default();
         // The verb and opening line of the block being read.
         let mut block: Option<(String, usize)> = None;
-        for line in super::lines(FORMAT, content) {
+        for line in crate::lang::document::lines(FORMAT, content) {
             let (number, line) = line?;
             let error = |reason: String| ParseError::new(FORMAT, Position::Line(number), reason);
             let (tokens, comment) = tokenize(line).map_err(|reason| error(reason.into()))?;

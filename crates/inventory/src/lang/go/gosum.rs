@@ -27,7 +27,7 @@ const FORMAT: &str = "go.sum";
 pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let mut records: Vec<PackageRecord> = Vec::new();
     let mut by_path: HashMap<String, usize> = HashMap::new();
-    for line in super::lines(FORMAT, content) {
+    for line in crate::lang::document::lines(FORMAT, content) {
         let (number, line) = line?;
         let mut fields = line.split_whitespace();
         let (path, version) = match (fields.next(), fields.next(), fields.next(), fields.next()) {

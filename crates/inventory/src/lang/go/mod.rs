@@ -44,7 +44,7 @@ mod vendor;
 
 use custody_model::Ecosystem;
 
-use crate::{PackageRecord, ParseError, Position};
+use crate::{PackageRecord, ParseError};
 
 /// A Go file, recognised by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,24 +199,6 @@ fn is_dependency_copy(directory: &str) -> bool {
 /// Record of module `path` at `version`.
 fn record(path: &str, version: &str) -> PackageRecord {
     PackageRecord::new(Ecosystem::Golang, path, version)
-}
-
-/// Each line of `content` with its 1-based number, as UTF-8 without the line terminator;
-/// a line that is not UTF-8 is a [`ParseError`] of `format` at that line.
-fn lines<'a>(
-    format: &'static str,
-    content: &'a [u8],
-) -> impl Iterator<Item = Result<(usize, &'a str), ParseError>> {
-    content
-        .split(|&byte| byte == b'\n')
-        .enumerate()
-        .map(move |(index, line)| {
-            let number = index + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            std::str::from_utf8(line)
-                .map(|line| (number, line))
-                .map_err(|_| ParseError::new(format, Position::Line(number), "not UTF-8"))
-        })
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let mut seen: HashSet<(&str, String)> = HashSet::new();
     // The module of the last header, until its first package line reports it.
     let mut pending: Option<(&str, String)> = None;
-    for line in super::lines(FORMAT, content) {
+    for line in crate::lang::document::lines(FORMAT, content) {
         let (_, line) = line?;
         let line = line.trim();
         if let Some(header) = line.strip_prefix("# ") {

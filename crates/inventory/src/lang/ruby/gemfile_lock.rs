@@ -56,7 +56,7 @@ pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let mut current: Option<usize> = None;
     let mut direct: Option<BTreeSet<String>> = None;
     let mut section = Section::Other;
-    for line in super::lines(FORMAT, content) {
+    for line in crate::lang::document::lines(FORMAT, content) {
         let (number, line) = line?;
         let indent = line.len() - line.trim_start_matches(' ').len();
         let text = line.get(indent..).unwrap_or_default().trim_end();

@@ -45,7 +45,7 @@ struct Specification {
 pub(super) fn parse(content: &[u8]) -> Result<Vec<PackageRecord>, ParseError> {
     let mut variable: Option<&str> = None;
     let mut specification = Specification::default();
-    for line in super::lines(FORMAT, content) {
+    for line in crate::lang::document::lines(FORMAT, content) {
         let (number, line) = line?;
         let text = line.trim();
         if text.starts_with('#') {

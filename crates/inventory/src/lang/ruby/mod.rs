@@ -18,7 +18,7 @@
 mod gemfile_lock;
 mod gemspec;
 
-use crate::{PackageRecord, ParseError, Position};
+use crate::{PackageRecord, ParseError};
 
 /// A Ruby file, recognised by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,24 +76,6 @@ pub(crate) fn specifications_directory(path: &str) -> Option<&str> {
 fn is_specifications_directory(directory: &str) -> bool {
     let directory = directory.strip_suffix("/default").unwrap_or(directory);
     directory == "specifications" || directory.ends_with("/specifications")
-}
-
-/// The lines of `content` with their 1-based numbers, each without its line ending (`\n` or
-/// `\r\n`) and checked to be UTF-8.
-fn lines<'a>(
-    format: &'static str,
-    content: &'a [u8],
-) -> impl Iterator<Item = Result<(usize, &'a str), ParseError>> {
-    content
-        .split(|&byte| byte == b'\n')
-        .enumerate()
-        .map(move |(index, line)| {
-            let number = index + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            std::str::from_utf8(line)
-                .map(|line| (number, line))
-                .map_err(|_| ParseError::new(format, Position::Line(number), "not UTF-8"))
-        })
 }
 
 #[cfg(test)]
@@ -161,15 +143,5 @@ mod tests {
         );
         assert_eq!(specifications_directory("app/Gemfile.lock"), None);
         assert_eq!(specifications_directory("app/x.gemspec"), None);
-    }
-
-    #[test]
-    fn splits_lines_and_reports_bad_bytes() {
-        let found: Vec<_> = lines("test", b"a\r\nb\n\nc")
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(found, [(1, "a"), (2, "b"), (3, ""), (4, "c")]);
-        let error = lines("test", b"a\n\xff\n").find_map(Result::err).unwrap();
-        assert_eq!(error.position, Position::Line(2));
     }
 }

@@ -12,7 +12,7 @@
 //!   production ones and they run in CI and on developer machines; osv-scanner and osv-scalibr
 //!   report them too (Trivy only behind `--include-dev-deps`). Where the format says so
 //!   (`package-lock.json` v2 and v3: `dev` entries, the root entry's dependency lists) the
-//!   record's [`Scope`] marks them dev-only and direct or transitive; pnpm 9 and Yarn do not
+//!   record's [`Scope`](custody_model::Scope) marks them dev-only and direct or transitive; pnpm 9 and Yarn do not
 //!   say, and their records leave the scope unknown.
 //! - **The project itself is not a package**: the root entry of a `package-lock.json`, Yarn
 //!   `workspace:` entries and pnpm importers are skipped, as are links (npm `"link": true`,

@@ -41,7 +41,7 @@ mod vulnerability;
 pub use distro::Distro;
 pub use inventory::{Dependency, ImageInfo, Inventory, LayerInfo, TargetInfo, TargetKind, Warning};
 pub use location::Location;
-pub use package::{Ecosystem, InstallState, Package, Scope, SourcePackage};
+pub use package::{Ecosystem, InstallState, Package, Scope, SourcePackage, pep503_name};
 pub use purl::{ParsedPurl, Purl, PurlBuilder, PurlError, PurlErrorKind};
 pub use vulnerability::{
     DatabaseStatus, Finding, MatchDetail, Rating, RatingMethod, Report, Severity, Suppressed,

@@ -99,6 +99,32 @@ impl Ecosystem {
     }
 }
 
+/// A `PyPI` distribution name normalized per PEP 503, the form Python tools compare names in:
+/// lowercase, each run of `-`, `_` and `.` one `-` (`re.sub(r"[-_.]+", "-", name).lower()`).
+/// Installed metadata keeps the author's spelling (`Flask_SQLAlchemy`, `zope.interface`);
+/// catalogers, SBOM readers and the matcher meet on this form.
+///
+/// ```
+/// assert_eq!(custody_model::pep503_name("Flask_SQLAlchemy"), "flask-sqlalchemy");
+/// assert_eq!(custody_model::pep503_name("a-_.-b"), "a-b");
+/// ```
+pub fn pep503_name(name: &str) -> String {
+    let mut normalized = String::with_capacity(name.len());
+    let mut in_separator_run = false;
+    for character in name.chars() {
+        if matches!(character, '-' | '_' | '.') {
+            if !in_separator_run {
+                normalized.push('-');
+            }
+            in_separator_run = true;
+        } else {
+            normalized.extend(character.to_lowercase());
+            in_separator_run = false;
+        }
+    }
+    normalized
+}
+
 impl std::fmt::Display for Ecosystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.purl_type())

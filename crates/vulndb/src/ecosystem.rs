@@ -60,7 +60,7 @@ pub fn ecosystem_key(ecosystem: &str) -> String {
 pub fn normalize_name(ecosystem: &str, name: &str) -> String {
     let base = split_ecosystem(ecosystem).0;
     if base.eq_ignore_ascii_case("pypi") {
-        pep503(name)
+        custody_model::pep503_name(name)
     } else if base.eq_ignore_ascii_case("crates.io") {
         name.to_ascii_lowercase().replace('_', "-")
     } else if base.eq_ignore_ascii_case("nuget") || base.eq_ignore_ascii_case("packagist") {
@@ -68,24 +68,6 @@ pub fn normalize_name(ecosystem: &str, name: &str) -> String {
     } else {
         name.to_owned()
     }
-}
-
-/// PEP 503: `re.sub(r"[-_.]+", "-", name).lower()`.
-fn pep503(name: &str) -> String {
-    let mut normalized = String::with_capacity(name.len());
-    let mut in_separator_run = false;
-    for character in name.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            if !in_separator_run {
-                normalized.push('-');
-            }
-            in_separator_run = true;
-        } else {
-            normalized.extend(character.to_lowercase());
-            in_separator_run = false;
-        }
-    }
-    normalized
 }
 
 #[cfg(test)]

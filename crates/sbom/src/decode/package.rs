@@ -13,7 +13,9 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 use serde::de::value::Error as ValueError;
 
-use custody_model::{Ecosystem, InstallState, Package, ParsedPurl, Purl, Scope, SourcePackage};
+use custody_model::{
+    Ecosystem, InstallState, Package, ParsedPurl, Purl, Scope, SourcePackage, pep503_name,
+};
 
 use super::{Element, Skip};
 
@@ -150,22 +152,7 @@ fn same_name(ecosystem: Ecosystem, given: &str, from_purl: &str) -> bool {
     if given.eq_ignore_ascii_case(from_purl) {
         return true;
     }
-    ecosystem == Ecosystem::Pypi && pep503(given) == pep503(from_purl)
-}
-
-/// A `PyPI` name normalized per PEP 503: lowercase, runs of `-`, `_` and `.` as one `-`.
-fn pep503(name: &str) -> String {
-    let mut normalized = String::with_capacity(name.len());
-    for character in name.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            if !normalized.ends_with('-') {
-                normalized.push('-');
-            }
-        } else {
-            normalized.push(character.to_ascii_lowercase());
-        }
-    }
-    normalized
+    ecosystem == Ecosystem::Pypi && pep503_name(given) == pep503_name(from_purl)
 }
 
 /// The source package a Syft-style `upstream` qualifier names: `openssl`, `util-linux@2.38.1-5`,

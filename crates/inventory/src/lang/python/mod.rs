@@ -32,7 +32,7 @@ mod uv;
 
 use std::collections::HashSet;
 
-use custody_model::Ecosystem;
+use custody_model::{Ecosystem, pep503_name};
 
 use super::document::{from_toml, utf8};
 use crate::{PackageRecord, ParseError};
@@ -112,30 +112,11 @@ fn record(name: &str, version: &str) -> Option<PackageRecord> {
         return None;
     }
     let mut record = PackageRecord::new(Ecosystem::Pypi, name, version);
-    let normalized = normalize_name(name);
+    let normalized = pep503_name(name);
     if normalized != name {
         record.provides.push(normalized);
     }
     Some(record)
-}
-
-/// A distribution name normalized per PEP 503: lowercase, with every run of `-`, `_` and `.`
-/// replaced by one `-` (`Zope.Interface` → `zope-interface`).
-fn normalize_name(name: &str) -> String {
-    let mut normalized = String::with_capacity(name.len());
-    let mut in_separator_run = false;
-    for character in name.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            if !in_separator_run {
-                normalized.push('-');
-            }
-            in_separator_run = true;
-        } else {
-            normalized.push(character.to_ascii_lowercase());
-            in_separator_run = false;
-        }
-    }
-    normalized
 }
 
 /// The PEP 503 normalized `names`, each once, in first-seen order: a record's `depends`.
@@ -143,7 +124,7 @@ fn dependency_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
     let mut seen = HashSet::new();
     names
         .into_iter()
-        .map(normalize_name)
+        .map(pep503_name)
         .filter(|name| seen.insert(name.clone()))
         .collect()
 }
@@ -211,10 +192,10 @@ mod tests {
 
     #[test]
     fn normalizes_names_per_pep_503() {
-        assert_eq!(normalize_name("Zope.Interface"), "zope-interface");
-        assert_eq!(normalize_name("typing_extensions"), "typing-extensions");
-        assert_eq!(normalize_name("a-_.-b"), "a-b");
-        assert_eq!(normalize_name("PyYAML"), "pyyaml");
+        assert_eq!(pep503_name("Zope.Interface"), "zope-interface");
+        assert_eq!(pep503_name("typing_extensions"), "typing-extensions");
+        assert_eq!(pep503_name("a-_.-b"), "a-b");
+        assert_eq!(pep503_name("PyYAML"), "pyyaml");
     }
 
     #[test]

@@ -142,6 +142,33 @@ pub struct SourcePackage {
     pub version: Option<String>,
 }
 
+impl SourcePackage {
+    /// The source package an RPM `SOURCERPM` file name names: `openssl-3.0.7-24.el9.src.rpm`
+    /// is `openssl` at `3.0.7-24.el9`. `None` when the name is not
+    /// `name-version-release.src.rpm` (or `.nosrc.rpm`). Syft's `upstream` purl qualifier for
+    /// RPMs is this file name too.
+    ///
+    /// ```
+    /// let source = custody_model::SourcePackage::from_source_rpm("openssl-3.0.7-24.el9.src.rpm");
+    /// let source = source.expect("a source rpm file name");
+    /// assert_eq!((source.name.as_str(), source.version.as_deref()), ("openssl", Some("3.0.7-24.el9")));
+    /// assert!(custody_model::SourcePackage::from_source_rpm("bash-5.1.8-9.el9.rpm").is_none());
+    /// ```
+    pub fn from_source_rpm(file_name: &str) -> Option<Self> {
+        let stem = file_name
+            .strip_suffix(".src.rpm")
+            .or_else(|| file_name.strip_suffix(".nosrc.rpm"))?;
+        let mut parts = stem.rsplitn(3, '-');
+        let release = parts.next().filter(|part| !part.is_empty())?;
+        let version = parts.next().filter(|part| !part.is_empty())?;
+        let name = parts.next().filter(|part| !part.is_empty())?;
+        Some(Self {
+            name: name.to_owned(),
+            version: Some(format!("{version}-{release}")),
+        })
+    }
+}
+
 /// How far a package manager got installing a package. Anything but
 /// [`InstallState::Installed`] is reported, not hidden: a half-configured package's files are
 /// on disk and its vulnerabilities are real.

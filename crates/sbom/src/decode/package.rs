@@ -160,7 +160,7 @@ fn same_name(ecosystem: Ecosystem, given: &str, from_purl: &str) -> bool {
 /// source has the binary package's version, as custody's dpkg and apk catalogers record it.
 fn upstream_source(ecosystem: Ecosystem, upstream: &str, version: &str) -> SourcePackage {
     if ecosystem == Ecosystem::Rpm
-        && let Some(source) = source_rpm(upstream)
+        && let Some(source) = SourcePackage::from_source_rpm(upstream)
     {
         return source;
     }
@@ -176,22 +176,6 @@ fn upstream_source(ecosystem: Ecosystem, upstream: &str, version: &str) -> Sourc
             version: Some(version.to_owned()).filter(|version| !version.is_empty()),
         },
     }
-}
-
-/// `openssl-3.0.7-27.el9.src.rpm` → `openssl` at `3.0.7-27.el9`, as custody's rpm cataloger
-/// reads `SOURCERPM`.
-fn source_rpm(file_name: &str) -> Option<SourcePackage> {
-    let stem = file_name
-        .strip_suffix(".src.rpm")
-        .or_else(|| file_name.strip_suffix(".nosrc.rpm"))?;
-    let mut parts = stem.rsplitn(3, '-');
-    let release = parts.next().filter(|part| !part.is_empty())?;
-    let version = parts.next().filter(|part| !part.is_empty())?;
-    let name = parts.next().filter(|part| !part.is_empty())?;
-    Some(SourcePackage {
-        name: name.to_owned(),
-        version: Some(format!("{version}-{release}")),
-    })
 }
 
 #[cfg(test)]
@@ -324,8 +308,8 @@ mod tests {
                 version: Some("2.38.1-5".into())
             }
         );
-        assert_eq!(source_rpm("bad.src.rpm"), None);
-        assert_eq!(source_rpm("bash-5.1.8-9.el9.rpm"), None);
+        assert_eq!(SourcePackage::from_source_rpm("bad.src.rpm"), None);
+        assert_eq!(SourcePackage::from_source_rpm("bash-5.1.8-9.el9.rpm"), None);
     }
 
     #[test]

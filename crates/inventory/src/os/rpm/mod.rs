@@ -217,7 +217,7 @@ fn record_from_header(
     record.source = header
         .string(tag::SOURCE_RPM)?
         .and_then(present)
-        .and_then(|file_name| source_package(&text(file_name)));
+        .and_then(|file_name| SourcePackage::from_source_rpm(&text(file_name)));
     record.licenses = header
         .string(tag::LICENSE)?
         .and_then(present)
@@ -267,23 +267,6 @@ fn unique<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
         .filter(|value| seen.insert(*value))
         .map(text)
         .collect()
-}
-
-/// The source package named by a `SOURCERPM` file name: `openssl-3.0.7-24.el9.src.rpm` is
-/// `openssl` at `3.0.7-24.el9`. `None` when the name is not `name-version-release.src.rpm`
-/// (or `.nosrc.rpm`).
-fn source_package(file_name: &str) -> Option<SourcePackage> {
-    let stem = file_name
-        .strip_suffix(".src.rpm")
-        .or_else(|| file_name.strip_suffix(".nosrc.rpm"))?;
-    let mut parts = stem.rsplitn(3, '-');
-    let release = parts.next().filter(|part| !part.is_empty())?;
-    let version = parts.next().filter(|part| !part.is_empty())?;
-    let name = parts.next().filter(|part| !part.is_empty())?;
-    Some(SourcePackage {
-        name: name.to_owned(),
-        version: Some(format!("{version}-{release}")),
-    })
 }
 
 #[cfg(test)]
@@ -460,8 +443,9 @@ mod tests {
 
     #[test]
     fn parses_source_rpm_file_names() {
-        let parse =
-            |file_name| source_package(file_name).map(|source| (source.name, source.version));
+        let parse = |file_name| {
+            SourcePackage::from_source_rpm(file_name).map(|source| (source.name, source.version))
+        };
         assert_eq!(
             parse("openssl-3.0.7-24.el9.src.rpm"),
             Some(("openssl".to_owned(), Some("3.0.7-24.el9".to_owned())))

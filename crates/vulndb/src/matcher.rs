@@ -19,7 +19,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use custody_model::{Finding, Inventory, MatchDetail, Package, Rating, Warning};
-use custody_version::{EcosystemName, Scheme, Version};
+use custody_version::{Scheme, Version};
 
 use crate::evaluation::{MatchSource, RangeMatch, evaluate};
 use crate::release::DistroEcosystem;
@@ -43,17 +43,19 @@ pub struct Matches {
 pub fn match_inventory(database: &Database, inventory: &Inventory) -> Result<Matches, Error> {
     let distro = inventory.distro.as_ref().and_then(DistroEcosystem::of);
     let mut matches = Matches::default();
-    if let Some(distro) = inventory.distro.as_ref()
+    if let Some(unpublished) = inventory.distro.as_ref().filter(|_| distro.is_none())
         && distro_is_needed(inventory)
-        && DistroEcosystem::of(distro).is_none()
     {
         matches.warnings.push(Warning {
             path: None,
             layer: None,
             message: format!(
                 "no OSV advisories are published for {} {}; its OS packages were not matched",
-                distro.id,
-                distro.version_id.as_deref().unwrap_or("(no VERSION_ID)")
+                unpublished.id,
+                unpublished
+                    .version_id
+                    .as_deref()
+                    .unwrap_or("(no VERSION_ID)")
             ),
         });
     }
@@ -61,19 +63,7 @@ pub fn match_inventory(database: &Database, inventory: &Inventory) -> Result<Mat
         let Some(query) = Query::of(package, distro.as_ref()) else {
             continue;
         };
-        let mut hits = Vec::new();
-        for name in &query.names {
-            let key = ecosystem_key(query.ecosystem);
-            let name = normalize_name(query.ecosystem, name);
-            for record in database.affected(&key, query.lookup_release(), &name)? {
-                if query.applies_to(&record)
-                    && !hits.iter().any(|hit: &Hit| hit.record.id == record.id)
-                    && let Some(hit) = evaluate_record(package, &query, record, &mut matches)
-                {
-                    hits.push(hit);
-                }
-            }
-        }
+        let hits = package_hits(database, package, &query, &mut matches)?;
         matches.findings.extend(merge_aliases(package, &hits));
     }
     matches.findings.sort_by(|a, b| {
@@ -84,6 +74,80 @@ pub fn match_inventory(database: &Database, inventory: &Inventory) -> Result<Mat
         ))
     });
     Ok(matches)
+}
+
+/// The advisory entries that include `package`'s version. Every entry found under the
+/// query's ecosystem orders versions the same way, so the installed version is parsed once,
+/// when the first entry needs it; a version the scheme cannot order is one warning.
+fn package_hits(
+    database: &Database,
+    package: &Package,
+    query: &Query<'_>,
+    matches: &mut Matches,
+) -> Result<Vec<Hit>, Error> {
+    let mut warn = |message: String| {
+        matches.warnings.push(Warning {
+            path: package
+                .locations
+                .first()
+                .map(|location| location.path.clone()),
+            layer: None,
+            message,
+        });
+    };
+    // `Err` for an OSV ecosystem custody cannot order versions of (`ConanCenter`): its
+    // advisories are reported as skipped.
+    let scheme = query
+        .ecosystem
+        .parse::<custody_version::Ecosystem>()
+        .map(custody_version::Ecosystem::scheme);
+    let key = ecosystem_key(query.ecosystem);
+    let mut installed: Option<Version> = None;
+    let mut hits: Vec<Hit> = Vec::new();
+    for name in &query.names {
+        let name = normalize_name(query.ecosystem, name);
+        for record in database.affected(&key, query.lookup_release(), &name)? {
+            if !query.applies_to(&record) || hits.iter().any(|hit| hit.record.id == record.id) {
+                continue;
+            }
+            let scheme = match &scheme {
+                Ok(scheme) => *scheme,
+                Err(error) => {
+                    warn(format!("advisory {} skipped: {error}", record.id));
+                    continue;
+                }
+            };
+            let installed = match &mut installed {
+                Some(installed) => installed,
+                slot @ None => match scheme.parse(query.version) {
+                    Ok(parsed) => slot.insert(parsed),
+                    Err(error) => {
+                        warn(format!(
+                            "{} {} not matched against {}: {error}",
+                            package.name, query.version, record.id
+                        ));
+                        return Ok(hits);
+                    }
+                },
+            };
+            let evaluation = evaluate(installed, &record, |text| scheme.parse(text));
+            for skipped in &evaluation.skipped {
+                warn(format!(
+                    "advisory {}: a range of {} was not evaluated: {}",
+                    record.id, record.package, skipped.error
+                ));
+            }
+            if let Some(range) = evaluation.matched {
+                hits.push(Hit {
+                    record,
+                    range,
+                    scheme,
+                    version: query.version.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(hits)
 }
 
 /// Whether the inventory holds OS packages that need the distribution's advisories.
@@ -157,56 +221,6 @@ struct Hit {
     scheme: Scheme,
     /// The version compared: the package's own or its source package's.
     version: String,
-}
-
-/// Evaluates one advisory entry; unorderable versions become warnings.
-fn evaluate_record(
-    package: &Package,
-    query: &Query<'_>,
-    record: AffectedRecord,
-    matches: &mut Matches,
-) -> Option<Hit> {
-    let mut warn = |message: String| {
-        matches.warnings.push(Warning {
-            path: package
-                .locations
-                .first()
-                .map(|location| location.path.clone()),
-            layer: None,
-            message,
-        });
-    };
-    let scheme = match record.ecosystem.parse::<EcosystemName>() {
-        Ok(name) => name.ecosystem.scheme(),
-        Err(error) => {
-            warn(format!("advisory {} skipped: {error}", record.id));
-            return None;
-        }
-    };
-    let installed = match scheme.parse(query.version) {
-        Ok(installed) => installed,
-        Err(error) => {
-            warn(format!(
-                "{} {} not matched against {}: {error}",
-                package.name, query.version, record.id
-            ));
-            return None;
-        }
-    };
-    let evaluation = evaluate(&installed, &record, |text| scheme.parse(text));
-    for skipped in &evaluation.skipped {
-        warn(format!(
-            "advisory {}: a range of {} was not evaluated: {}",
-            record.id, record.package, skipped.error
-        ));
-    }
-    let range = evaluation.matched?;
-    Some(Hit {
-        record,
-        range,
-        scheme,
-        version: query.version.to_owned(),
-    })
 }
 
 /// Groups hits that name one vulnerability (their ids and aliases overlap) into findings.

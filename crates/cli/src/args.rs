@@ -7,6 +7,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env_vars;
 
+mod blob;
+mod commits;
+mod image;
+mod key;
+
+pub(crate) use blob::{SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
+pub(crate) use commits::VerifyCommitsArgs;
+pub(crate) use image::{AttestArgs, SignArgs, VerifyArgs, VerifyAttestationArgs};
+pub(crate) use key::KeyCommand;
+
 /// Secure a Kubernetes software supply chain, from source to runtime.
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +79,26 @@ pub(crate) enum Command {
     /// Manage the vulnerability database (OSV advisories in one SQLite file).
     #[command(subcommand, after_long_help = DB_EXAMPLES)]
     Db(DbCommand),
+    /// Create and convert signing keys (cosign's key format).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign an image in its registry.
+    Sign(SignArgs),
+    /// Verify an image's signatures; exit 1 when none verifies.
+    Verify(VerifyArgs),
+    /// Attach a signed attestation (SLSA provenance, SBOM, vulnerabilities, VEX, …) to an image.
+    Attest(AttestArgs),
+    /// Verify an image's attestations of one predicate type; exit 1 when none verifies.
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Sign a file, writing a Sigstore bundle.
+    SignBlob(SignBlobArgs),
+    /// Verify a file against a Sigstore bundle and a key; exit 1 when it does not verify.
+    VerifyBlob(VerifyBlobArgs),
+    /// Verify a Sigstore bundle offline (sigstore-conformance client protocol); exit 1 when it
+    /// does not verify.
+    VerifyBundle(VerifyBundleArgs),
+    /// Verify the SSH and OpenPGP signatures of git commits; exit 1 when any fails.
+    VerifyCommits(VerifyCommitsArgs),
 }
 
 const DB_EXAMPLES: &str = "\

@@ -29,6 +29,15 @@ fn main() -> ExitCode {
         Command::Cache(command) => commands::cache(command, quiet).map(success),
         Command::Db(command) => commands::db(command, quiet).map(success),
         Command::Version(command) => commands::version(command).map(success),
+        Command::Key(command) => commands::key(command, quiet).map(success),
+        Command::Sign(args) => commands::sign(&args, quiet).map(success),
+        Command::Verify(args) => commands::verify(&args, quiet),
+        Command::Attest(args) => commands::attest(&args, quiet).map(success),
+        Command::VerifyAttestation(args) => commands::verify_attestation(&args, quiet),
+        Command::SignBlob(args) => commands::sign_blob(&args, quiet).map(success),
+        Command::VerifyBlob(args) => commands::verify_blob(&args, quiet),
+        Command::VerifyBundle(args) => commands::verify_bundle(&args, quiet),
+        Command::VerifyCommits(args) => commands::verify_commits(&args, quiet),
     };
     match result {
         Ok(status) => status.into(),

@@ -2,14 +2,22 @@
 //! commands whose answer can be "no" (scan; later verify and policy) return an
 //! [`ExitStatus`].
 
+mod blob;
 mod cache;
+mod commits;
 mod db;
+mod image;
+mod key;
 mod sbom;
 mod scan;
 mod version;
 
+pub(crate) use blob::{sign_blob, verify_blob, verify_bundle};
 pub(crate) use cache::cache;
+pub(crate) use commits::verify_commits;
 pub(crate) use db::db;
+pub(crate) use image::{attest, sign, verify, verify_attestation};
+pub(crate) use key::key;
 pub(crate) use sbom::sbom;
 pub(crate) use scan::scan;
 pub(crate) use version::version;

@@ -1,0 +1,1 @@
+//! Integration tests of custody-sign: conformance corpora, real registries and real clients.

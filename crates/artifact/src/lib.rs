@@ -69,7 +69,7 @@ pub use error::Error;
 pub use manifest::Platform;
 pub use reporter::{NoReporter, Reporter};
 pub use scan::{Limits, ScanOptions, ScanResult, ScannedFile, Scanner};
-pub use source::RegistryOptions;
+pub use source::{RegistryOptions, registry_client};
 pub use target::Target;
 
 /// Entry points for the fuzz targets in `/fuzz`, behind the `fuzzing` feature.

@@ -11,11 +11,15 @@ mod blob;
 mod commits;
 mod image;
 mod key;
+mod verification;
 
-pub(crate) use blob::{SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
-pub(crate) use commits::VerifyCommitsArgs;
-pub(crate) use image::{AttestArgs, SignArgs, VerifyArgs, VerifyAttestationArgs};
-pub(crate) use key::KeyCommand;
+pub(crate) use blob::{BlobOutput, SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
+pub(crate) use commits::{CommitsOutput, VerifyCommitsArgs};
+pub(crate) use image::{
+    AttestArgs, Format, RegistryArgs, SignArgs, VerifyArgs, VerifyAttestationArgs, VerifyOutput,
+};
+pub(crate) use key::{GenerateArgs, ImportArgs, KeyCommand, PublicKeyArgs};
+pub(crate) use verification::VerificationArgs;
 
 /// Secure a Kubernetes software supply chain, from source to runtime.
 #[derive(Debug, Parser)]
@@ -23,11 +27,13 @@ pub(crate) use key::KeyCommand;
     name = "custody",
     version,
     max_term_width = 100,
-    after_long_help = "Exit status: 0 success; 2 an error (bad arguments or input, unreachable \
-registry, missing database); `scan --exit-code N` exits N when findings remain after filters \
-(later: 1 for denials and failed verifications).\n\n\
+    after_long_help = "Exit status: 0 success; 1 a verification failed (verify, \
+verify-attestation, verify-blob, verify-bundle, verify-commits); 2 an error (bad arguments or \
+input, unreachable registry, missing database); `scan --exit-code N` exits N when findings \
+remain after filters.\n\n\
 Environment: CUSTODY_CACHE_DIR sets the cache directory; NO_COLOR disables colours; \
-DOCKER_CONFIG locates config.json for registry credentials."
+DOCKER_CONFIG locates config.json for registry credentials; COSIGN_PASSWORD is the password of \
+cosign.key files (set, even empty, means no prompt)."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -84,20 +90,19 @@ pub(crate) enum Command {
     Key(KeyCommand),
     /// Sign an image in its registry.
     Sign(SignArgs),
-    /// Verify an image's signatures; exit 1 when none verifies.
+    /// Verify an image's signatures.
     Verify(VerifyArgs),
-    /// Attach a signed attestation (SLSA provenance, SBOM, vulnerabilities, VEX, …) to an image.
+    /// Attach a signed attestation (SLSA, SBOM, VEX, …) to an image.
     Attest(AttestArgs),
-    /// Verify an image's attestations of one predicate type; exit 1 when none verifies.
+    /// Verify an image's attestations of one predicate type.
     VerifyAttestation(VerifyAttestationArgs),
     /// Sign a file, writing a Sigstore bundle.
     SignBlob(SignBlobArgs),
-    /// Verify a file against a Sigstore bundle and a key; exit 1 when it does not verify.
+    /// Verify a file against its Sigstore bundle.
     VerifyBlob(VerifyBlobArgs),
-    /// Verify a Sigstore bundle offline (sigstore-conformance client protocol); exit 1 when it
-    /// does not verify.
+    /// Verify a Sigstore bundle offline (the sigstore-conformance client protocol).
     VerifyBundle(VerifyBundleArgs),
-    /// Verify the SSH and OpenPGP signatures of git commits; exit 1 when any fails.
+    /// Verify the SSH and OpenPGP signatures of git commits.
     VerifyCommits(VerifyCommitsArgs),
 }
 

@@ -17,3 +17,7 @@ pub(crate) const NO_COLOR: &str = "NO_COLOR";
 
 /// Overrides the log filter (`tracing` directives, e.g. `custody_artifact=debug`).
 pub(crate) const CUSTODY_LOG: &str = "CUSTODY_LOG";
+
+/// The password of cosign key files, as cosign reads it: when set (even to the empty string)
+/// it is used without prompting.
+pub(crate) const COSIGN_PASSWORD: &str = "COSIGN_PASSWORD";

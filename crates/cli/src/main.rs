@@ -115,6 +115,16 @@ fn report(error: &anyhow::Error) {
                     .downcast_ref::<custody_vulndb::Error>()
                     .and_then(custody_vulndb::Error::hint)
             })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<custody_sign::git::GitError>()
+                    .and_then(custody_sign::git::GitError::hint)
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<custody_sign::keys::KeyError>()
+                    .and_then(custody_sign::keys::KeyError::hint)
+            })
     });
     if let Some(hint) = hint {
         let _ = writeln!(stderr, "{}: {hint}", "hint".cyan().bold());

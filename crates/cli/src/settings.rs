@@ -36,7 +36,7 @@ fn layer_cache(args: &CacheArgs) -> anyhow::Result<Option<LayerCache>> {
 }
 
 /// Docker's `config.json`: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
-fn docker_config() -> Option<PathBuf> {
+pub(crate) fn docker_config() -> Option<PathBuf> {
     match std::env::var_os(env_vars::DOCKER_CONFIG) {
         Some(directory) => Some(PathBuf::from(directory).join("config.json")),
         None => dirs::home_dir().map(|home| home.join(".docker/config.json")),

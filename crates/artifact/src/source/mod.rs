@@ -18,8 +18,8 @@ use crate::manifest::{self, Config, Document, Manifest, Platform};
 
 pub(crate) use docker::open_docker_archive;
 pub(crate) use layout::{open_oci_archive, open_oci_dir};
-pub use registry::RegistryOptions;
 pub(crate) use registry::open_registry;
+pub use registry::{RegistryOptions, registry_client};
 
 /// An image whose manifest and configuration were read and verified, with the digest each
 /// layer's bytes must match.

@@ -169,23 +169,7 @@ pub(crate) fn open_registry(
         input: reference.to_owned(),
         reason: error.to_string(),
     })?;
-    let protocol = if options.plain_http {
-        ClientProtocol::Http
-    } else if options.insecure_registries.is_empty() {
-        ClientProtocol::Https
-    } else {
-        ClientProtocol::HttpsExcept(options.insecure_registries.clone())
-    };
-    // ring's provider, not aws-lc-rs (see the workspace Cargo.toml); installing it twice is
-    // harmless, so the result is ignored.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = Client::new(ClientConfig {
-        protocol,
-        // We choose platforms ourselves, so indexes come back to us unresolved.
-        platform_resolver: None,
-        ..ClientConfig::default()
-    });
-    let auth = credentials(options, parsed.resolve_registry())?;
+    let (client, auth) = registry_client(&parsed, options)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -218,6 +202,33 @@ pub(crate) fn open_registry(
         *expected = Expected::BySource;
     }
     Ok((registry, image))
+}
+
+/// An oci-client [`Client`] for `reference`'s registry and the credentials chosen for it
+/// (explicit ones, then Docker's `config.json` and credential helpers), so that every crate
+/// reaching registries (scans here, signatures in custody-sign) connects and logs in the same
+/// way. The client resolves no platforms: image indexes come back unresolved.
+pub fn registry_client(
+    reference: &Reference,
+    options: &RegistryOptions,
+) -> Result<(Client, RegistryAuth), Error> {
+    let protocol = if options.plain_http {
+        ClientProtocol::Http
+    } else if options.insecure_registries.is_empty() {
+        ClientProtocol::Https
+    } else {
+        ClientProtocol::HttpsExcept(options.insecure_registries.clone())
+    };
+    // ring's provider, not aws-lc-rs (see the workspace Cargo.toml); installing it twice is
+    // harmless, so the result is ignored.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = Client::new(ClientConfig {
+        protocol,
+        platform_resolver: None,
+        ..ClientConfig::default()
+    });
+    let auth = credentials(options, reference.resolve_registry())?;
+    Ok((client, auth))
 }
 
 #[derive(Deserialize)]

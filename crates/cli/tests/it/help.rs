@@ -2,7 +2,7 @@
 
 use crate::common::TestContext;
 
-fn help(args: &[&str]) -> String {
+pub(crate) fn help(args: &[&str]) -> String {
     let output = TestContext::new()
         .command()
         .args(args)

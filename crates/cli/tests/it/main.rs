@@ -4,11 +4,15 @@
     reason = "test support code: a failed unwrap is a failed test"
 )]
 
+mod blob;
+mod commits;
 mod common;
 mod db;
 mod formats;
 mod help;
 mod image;
+mod key;
 mod scan;
+mod sign_image;
 mod targets;
 mod version;

@@ -16,7 +16,7 @@ mod verification;
 pub(crate) use blob::{BlobOutput, SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
 pub(crate) use commits::{CommitsOutput, VerifyCommitsArgs};
 pub(crate) use image::{
-    AttestArgs, Format, RegistryArgs, SignArgs, VerifyArgs, VerifyAttestationArgs, VerifyOutput,
+    AttestArgs, Format, SignArgs, VerifyArgs, VerifyAttestationArgs, VerifyOutput,
 };
 pub(crate) use key::{GenerateArgs, ImportArgs, KeyCommand, PublicKeyArgs};
 pub(crate) use verification::VerificationArgs;
@@ -338,6 +338,19 @@ pub(crate) struct ImageArgs {
     /// [default: the host's]
     #[arg(long, value_name = "PLATFORM")]
     pub(crate) platform: Option<String>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+    /// Largest uncompressed size of one layer before it is refused as a decompression bomb,
+    /// in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_layer_size: Option<u64>,
+    #[command(flatten)]
+    pub(crate) cache: CacheArgs,
+}
+
+/// How to reach and log in to registries: for image targets and for signatures alike.
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArgs {
     /// Reach every registry over plain HTTP, not HTTPS.
     #[arg(long)]
     pub(crate) plain_http: bool,
@@ -350,12 +363,6 @@ pub(crate) struct ImageArgs {
     /// Registry password or token.
     #[arg(long, env = env_vars::CUSTODY_REGISTRY_PASSWORD, hide_env_values = true)]
     pub(crate) password: Option<String>,
-    /// Largest uncompressed size of one layer before it is refused as a decompression bomb,
-    /// in bytes.
-    #[arg(long, value_name = "BYTES")]
-    pub(crate) max_layer_size: Option<u64>,
-    #[command(flatten)]
-    pub(crate) cache: CacheArgs,
 }
 
 /// Where the layer cache is.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use custody_artifact::{LayerCache, Limits, Platform, RegistryOptions, ScanOptions};
 
-use crate::args::{CacheArgs, DbArgs, ImageArgs};
+use crate::args::{CacheArgs, DbArgs, ImageArgs, RegistryArgs};
 use crate::env_vars;
 
 /// The cache directory: `--cache-dir` / `CUSTODY_CACHE_DIR`, else the user's cache directory.
@@ -36,10 +36,21 @@ fn layer_cache(args: &CacheArgs) -> anyhow::Result<Option<LayerCache>> {
 }
 
 /// Docker's `config.json`: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
-pub(crate) fn docker_config() -> Option<PathBuf> {
+fn docker_config() -> Option<PathBuf> {
     match std::env::var_os(env_vars::DOCKER_CONFIG) {
         Some(directory) => Some(PathBuf::from(directory).join("config.json")),
         None => dirs::home_dir().map(|home| home.join(".docker/config.json")),
+    }
+}
+
+/// How to reach registries.
+pub(crate) fn registry_options(args: &RegistryArgs) -> RegistryOptions {
+    RegistryOptions {
+        plain_http: args.plain_http,
+        insecure_registries: args.insecure_registry.clone(),
+        username: args.username.clone(),
+        password: args.password.clone(),
+        docker_config: docker_config(),
     }
 }
 
@@ -55,13 +66,7 @@ pub(crate) fn scan_options(args: &ImageArgs) -> anyhow::Result<ScanOptions> {
     }
     Ok(ScanOptions {
         platform,
-        registry: RegistryOptions {
-            plain_http: args.plain_http,
-            insecure_registries: args.insecure_registry.clone(),
-            username: args.username.clone(),
-            password: args.password.clone(),
-            docker_config: docker_config(),
-        },
+        registry: registry_options(&args.registry),
         cache: layer_cache(&args.cache)?,
         limits,
     })

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::VerificationArgs;
-use crate::env_vars;
+use super::{RegistryArgs, VerificationArgs};
 
 /// `custody sign`.
 #[derive(Debug, Args)]
@@ -102,24 +101,6 @@ pub(crate) enum VerifyOutput {
     Text,
     /// A JSON array as cosign prints: signature claims, or attestation DSSE envelopes.
     Json,
-}
-
-/// How to reach and log in to the registry.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Registry options")]
-pub(crate) struct RegistryArgs {
-    /// Reach every registry over plain HTTP, not HTTPS.
-    #[arg(long)]
-    pub(crate) plain_http: bool,
-    /// Reach this registry (HOST or HOST:PORT) over plain HTTP; repeatable.
-    #[arg(long, value_name = "HOST")]
-    pub(crate) insecure_registry: Vec<String>,
-    /// Registry user name (overrides Docker's config.json).
-    #[arg(long, requires = "password")]
-    pub(crate) username: Option<String>,
-    /// Registry password or token.
-    #[arg(long, env = env_vars::CUSTODY_REGISTRY_PASSWORD, hide_env_values = true)]
-    pub(crate) password: Option<String>,
 }
 
 const SIGN_EXAMPLES: &str = "\

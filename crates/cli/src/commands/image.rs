@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use anyhow::Context as _;
-use custody_artifact::RegistryOptions;
 use custody_sign::oci::{Image, PredicateType, Pushed, SignatureFormat, VerifiedClaim};
 use custody_sign::verify::{TimestampSource, VerifiedSigner};
 use owo_colors::OwoColorize as _;
@@ -179,14 +178,8 @@ fn evidence(claim: &VerifiedClaim) -> String {
 
 /// Resolves `reference` in its registry.
 fn open(reference: &str, args: &RegistryArgs) -> anyhow::Result<Image> {
-    let options = RegistryOptions {
-        plain_http: args.plain_http,
-        insecure_registries: args.insecure_registry.clone(),
-        username: args.username.clone(),
-        password: args.password.clone(),
-        docker_config: settings::docker_config(),
-    };
-    Image::open(reference, &options).with_context(|| format!("resolving {reference}"))
+    Image::open(reference, &settings::registry_options(args))
+        .with_context(|| format!("resolving {reference}"))
 }
 
 fn format(format: Format) -> SignatureFormat {

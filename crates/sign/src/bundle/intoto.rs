@@ -37,10 +37,14 @@ pub struct Statement {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Subject {
     /// A name for the artifact (file name, image reference); informational.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Digests by algorithm name (`sha256`, `sha512`, ...), lowercase hex.
     pub digest: BTreeMap<String, String>,
+    /// Facts about this subject (an in-toto v1 resource descriptor's `annotations`); cosign v3
+    /// puts the `sign -a key=value` annotations here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Statement {
@@ -65,6 +69,17 @@ impl Statement {
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self)
             .expect("serializing a statement of strings and JSON values cannot fail")
+    }
+
+    /// The subject naming `digest`, written `ALGORITHM:HEX` (`sha256:…`, an OCI digest).
+    pub fn subject_named(&self, digest: &str) -> Option<&Subject> {
+        let (algorithm, hex) = digest.split_once(':')?;
+        self.subject.iter().find(|subject| {
+            subject
+                .digest
+                .get(algorithm)
+                .is_some_and(|value| value.eq_ignore_ascii_case(hex))
+        })
     }
 
     /// The subject whose digest under `algorithm` (in-toto name such as `sha256`) equals

@@ -39,7 +39,6 @@ pub use verify::{RejectReason, Rejection, Verification, VerifiedClaim};
 use crate::bundle::intoto;
 use crate::keys::SigningKey;
 use layout::Descriptor;
-use payload::Statement;
 use registry::Repository;
 
 /// Where and how a signature is stored.
@@ -115,7 +114,7 @@ impl Image {
         let name = self.name();
         match format {
             SignatureFormat::Bundle => {
-                let statement = Statement::signature(&name, self.digest(), annotations);
+                let statement = payload::signature_statement(&name, self.digest(), annotations);
                 let envelope = sign::envelope(&statement.to_json(), key)?;
                 sign::push_bundle(
                     &self.repository,
@@ -146,7 +145,7 @@ impl Image {
     ) -> Result<Pushed, Error> {
         let created = now_rfc3339_millis();
         let predicate = predicate_type.predicate(predicate, &now_rfc3339_seconds())?;
-        let mut statement = Statement::for_image(
+        let mut statement = payload::image_statement(
             &self.name(),
             self.digest(),
             predicate_type.uri(),
@@ -166,7 +165,7 @@ impl Image {
             }
             SignatureFormat::Legacy => {
                 // cosign's legacy attestations are in-toto v0.1 statements.
-                intoto::STATEMENT_V0_1.clone_into(&mut statement.kind);
+                intoto::STATEMENT_V0_1.clone_into(&mut statement.statement_type);
                 let envelope = sign::envelope(&statement.to_json(), key)?.to_json();
                 let layer = sign::attestation_layer(&envelope, predicate_type.uri());
                 let tag = format!("{}.att", layout::fallback_tag(self.digest()));

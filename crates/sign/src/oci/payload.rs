@@ -9,15 +9,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::bundle::intoto::{STATEMENT_V1, Statement, Subject};
 
 /// `critical.type` of a cosign simple-signing payload.
 pub(crate) const SIMPLE_SIGNING_TYPE: &str = "cosign container image signature";
 /// The predicate type of cosign v3 image signatures.
 pub const SIGN_PREDICATE_TYPE: &str = "https://sigstore.dev/cosign/sign/v1";
-/// in-toto Statement v1.
-pub(crate) const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
 
 /// The simple-signing payload cosign signs for `digest` of repository `name`, byte for byte:
 /// keys in Go's struct order, `optional` the annotations or `null`.
@@ -136,99 +135,45 @@ pub(crate) fn annotations_match(
     Ok(())
 }
 
-/// An in-toto statement as cosign writes and reads it for images, with the subject
-/// `annotations` cosign v3 puts `-a` values in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Statement {
-    #[serde(rename = "_type")]
-    pub(crate) kind: String,
-    pub(crate) subject: Vec<Subject>,
-    #[serde(rename = "predicateType")]
-    pub(crate) predicate_type: String,
-    #[serde(default)]
-    pub(crate) predicate: Value,
+/// An in-toto v1 statement about image `digest` (`sha256:HEX`) of repository `name`.
+pub(crate) fn image_statement(
+    name: &str,
+    digest: &str,
+    predicate_type: &str,
+    predicate: Value,
+    annotations: Option<Map<String, Value>>,
+) -> Statement {
+    let (algorithm, hex) = digest.split_once(':').unwrap_or(("sha256", digest));
+    Statement {
+        statement_type: STATEMENT_V1.to_owned(),
+        subject: vec![Subject {
+            name: name.to_owned(),
+            digest: BTreeMap::from([(algorithm.to_owned(), hex.to_owned())]),
+            annotations,
+        }],
+        predicate_type: predicate_type.to_owned(),
+        predicate,
+    }
 }
 
-/// One subject of a [`Statement`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Subject {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub(crate) name: String,
-    pub(crate) digest: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) annotations: Option<Map<String, Value>>,
-}
-
-impl Statement {
-    /// A statement about image `digest` (`sha256:HEX`) of repository `name`.
-    pub(crate) fn for_image(
-        name: &str,
-        digest: &str,
-        predicate_type: &str,
-        predicate: Value,
-        annotations: Option<Map<String, Value>>,
-    ) -> Self {
-        let (algorithm, hex) = digest.split_once(':').unwrap_or(("sha256", digest));
-        Self {
-            kind: STATEMENT_V1.to_owned(),
-            subject: vec![Subject {
-                name: name.to_owned(),
-                digest: BTreeMap::from([(algorithm.to_owned(), hex.to_owned())]),
-                annotations,
-            }],
-            predicate_type: predicate_type.to_owned(),
-            predicate,
-        }
-    }
-
-    /// cosign v3's image signature statement: an empty predicate, the annotations (always an
-    /// object, maybe empty) on the subject.
-    pub(crate) fn signature(
-        name: &str,
-        digest: &str,
-        annotations: &BTreeMap<String, String>,
-    ) -> Self {
-        let annotations = annotations
-            .iter()
-            .map(|(key, value)| (key.clone(), Value::from(value.as_str())))
-            .collect();
-        Self::for_image(
-            name,
-            digest,
-            SIGN_PREDICATE_TYPE,
-            Value::Object(Map::new()),
-            Some(annotations),
-        )
-    }
-
-    /// The statement's JSON, as signed.
-    pub(crate) fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("a statement of JSON values always serializes")
-    }
-
-    /// Whether a subject names `digest` (`sha256:HEX`).
-    pub(crate) fn names(&self, digest: &str) -> bool {
-        let Some((algorithm, hex)) = digest.split_once(':') else {
-            return false;
-        };
-        self.subject.iter().any(|subject| {
-            subject
-                .digest
-                .get(algorithm)
-                .is_some_and(|value| value == hex)
-        })
-    }
-
-    /// The annotations of the subjects naming `digest`, merged.
-    pub(crate) fn annotations_for(&self, digest: &str) -> Map<String, Value> {
-        let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
-        self.subject
-            .iter()
-            .filter(|subject| subject.digest.values().any(|value| value == hex))
-            .filter_map(|subject| subject.annotations.as_ref())
-            .flat_map(|map| map.iter().map(|(key, value)| (key.clone(), value.clone())))
-            .collect()
-    }
+/// cosign v3's image signature statement: an empty predicate, the annotations (always an
+/// object, maybe empty) on the subject.
+pub(crate) fn signature_statement(
+    name: &str,
+    digest: &str,
+    annotations: &BTreeMap<String, String>,
+) -> Statement {
+    let annotations = annotations
+        .iter()
+        .map(|(key, value)| (key.clone(), Value::from(value.as_str())))
+        .collect();
+    image_statement(
+        name,
+        digest,
+        SIGN_PREDICATE_TYPE,
+        Value::Object(Map::new()),
+        Some(annotations),
+    )
 }
 
 #[cfg(test)]
@@ -299,7 +244,7 @@ mod tests {
 
     #[test]
     fn signature_statement_is_cosign_v3s() {
-        let statement = Statement::signature(
+        let statement = signature_statement(
             "127.0.0.1:5000/app",
             DIGEST,
             &BTreeMap::from([("env".into(), "prod".into())]),
@@ -310,8 +255,8 @@ mod tests {
         assert_eq!(json["predicate"], serde_json::json!({}));
         assert_eq!(json["subject"][0]["digest"]["sha256"], &DIGEST[7..]);
         assert_eq!(json["subject"][0]["annotations"]["env"], "prod");
-        assert!(statement.names(DIGEST));
-        assert!(!statement.names("sha256:00"));
-        assert_eq!(statement.annotations_for(DIGEST)["env"], "prod");
+        let subject = statement.subject_named(DIGEST).unwrap();
+        assert_eq!(subject.annotations.as_ref().unwrap()["env"], "prod");
+        assert!(statement.subject_named("sha256:00").is_none());
     }
 }

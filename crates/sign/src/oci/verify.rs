@@ -18,10 +18,10 @@ use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use super::layout::{self, Descriptor, Manifest};
-use super::payload::{self, SIGN_PREDICATE_TYPE, SimpleSigning, Statement};
+use super::payload::{self, SIGN_PREDICATE_TYPE, SimpleSigning};
 use super::registry::Repository;
 use super::{Error, Image, SignatureFormat};
-use crate::bundle::{Bundle, Content, dsse};
+use crate::bundle::{Bundle, Content, dsse, intoto};
 use crate::keys::{HashAlgorithm, PublicKey};
 use crate::tlog::{self, SignedContent, SignerMaterial, VerifiedEntry};
 use crate::trust::{self, CertificateIdentity};
@@ -298,7 +298,10 @@ impl Image {
                         predicate_type: statement.predicate_type,
                     });
                 }
-                let optional = statement.annotations_for(self.digest());
+                let optional = statement
+                    .subject_named(self.digest())
+                    .and_then(|subject| subject.annotations.clone())
+                    .unwrap_or_default();
                 payload::annotations_match(annotations, Some(&optional)).map_err(
                     |(key, expected, actual)| RejectReason::Annotation {
                         key,
@@ -327,10 +330,10 @@ impl Image {
     }
 
     /// The statement a verified envelope carries; it must name this image.
-    fn statement(&self, envelope: &dsse::Envelope) -> Result<Statement, RejectReason> {
-        let statement: Statement = serde_json::from_slice(&envelope.payload)
+    fn statement(&self, envelope: &dsse::Envelope) -> Result<intoto::Statement, RejectReason> {
+        let statement = intoto::Statement::from_json(&envelope.payload)
             .map_err(|error| RejectReason::Payload(format!("not an in-toto statement: {error}")))?;
-        if !statement.names(self.digest()) {
+        if statement.subject_named(self.digest()).is_none() {
             return Err(RejectReason::DigestMismatch {
                 claimed: statement
                     .subject

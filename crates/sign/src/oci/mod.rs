@@ -19,6 +19,8 @@
 //! from custody-artifact.
 
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod layout;
 mod payload;
 mod predicate;

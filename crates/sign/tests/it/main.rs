@@ -9,6 +9,7 @@ mod conformance;
 mod git;
 mod keys;
 mod oci;
+mod oci_referrers;
 mod sigstore_js;
 mod tlog;
 mod trust;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use crate::common::TestContext;
+use crate::common::{TestContext, assert_success, peers};
+use crate::help::help;
 
 /// `…/conformance/sigstore/bundle-verify`, from `CUSTODY_CONFORMANCE_DIR` or the default;
 /// fails when missing.
@@ -203,38 +204,29 @@ fn verify_bundle_identity_matching() {
     );
 }
 
-/// A fresh context with `cosign.key`/`cosign.pub` (password "secret") and `release.tar`.
+/// The password of the key pair in [`signing_context`].
+const PASSWORD: &str = "secret";
+
+/// A fresh context with `cosign.key`/`cosign.pub` (password [`PASSWORD`]) and `release.tar`.
 fn signing_context() -> TestContext {
     let context = TestContext::new();
-    let output = context
-        .command()
-        .args(["key", "generate"])
-        .env("COSIGN_PASSWORD", "secret")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&context.run_with_password(&["key", "generate"], PASSWORD));
     fs_err::write(context.path("release.tar"), b"release contents\n").unwrap();
     context
 }
 
 fn sign_blob(context: &TestContext) -> Output {
-    context
-        .command()
-        .args([
+    context.run_with_password(
+        &[
             "sign-blob",
             "release.tar",
             "--key",
             "cosign.key",
             "--bundle",
             "release.sigstore.json",
-        ])
-        .env("COSIGN_PASSWORD", "secret")
-        .output()
-        .unwrap()
+        ],
+        PASSWORD,
+    )
 }
 
 fn verify_blob(context: &TestContext, extra: &[&str]) -> Output {
@@ -256,11 +248,7 @@ fn verify_blob(context: &TestContext, extra: &[&str]) -> Output {
 fn sign_blob_then_verify_blob() {
     let context = signing_context();
     let output = sign_blob(&context);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("--insecure-ignore-tlog"));
     let bundle: serde_json::Value =
         serde_json::from_slice(&fs_err::read(context.path("release.sigstore.json")).unwrap())
@@ -341,13 +329,12 @@ fn verify_blob_failure_kinds() {
 
     // Another key.
     let other = TestContext::new();
-    let output = other
-        .command()
-        .args(["key", "generate"])
-        .env("COSIGN_PASSWORD", "")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    assert!(
+        other
+            .run_with_password(&["key", "generate"], "")
+            .status
+            .success()
+    );
     assert!(sign_blob(&context).status.success());
     let output = context.run(&[
         "verify-blob",
@@ -364,11 +351,7 @@ fn verify_blob_failure_kinds() {
 
 /// The sigstore-js oracle script and its `node_modules`.
 fn oracle(args: &[&str]) -> Output {
-    let peers = std::env::var_os("CUSTODY_PEERS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers"),
-        PathBuf::from,
-    );
-    let modules = peers.join("node_modules");
+    let modules = peers().join("node_modules");
     assert!(
         modules.join("@sigstore/verify").is_dir(),
         "@sigstore/verify is missing from {}: run scripts/setup.sh (or set CUSTODY_PEERS)",
@@ -396,11 +379,7 @@ fn sigstore_js_interop_through_the_binary() {
         &path("release.tar"),
         &path("cosign.pub"),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     fs_err::write(context.path("other.tar"), b"other\n").unwrap();
     let output = oracle(&[
         "verify",
@@ -418,11 +397,7 @@ fn sigstore_js_interop_through_the_binary() {
         &path("js.sigstore.json"),
         &path("js.pub"),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let verify = |file: &str| {
         context.run(&[
             "verify-blob",
@@ -457,20 +432,4 @@ fn help_verify_blob() {
 #[test]
 fn help_verify_bundle() {
     insta::assert_snapshot!(help(&["verify-bundle", "--help"]));
-}
-
-/// `--help` output with its exit code, at a fixed width.
-fn help(args: &[&str]) -> String {
-    let output = TestContext::new()
-        .command()
-        .args(args)
-        .env("COLUMNS", "100")
-        .output()
-        .unwrap();
-    format!(
-        "exit code: {:?}\n----- stdout -----\n{}----- stderr -----\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }

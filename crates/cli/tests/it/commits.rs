@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::common::{TestContext, require_tool};
+use crate::help::help;
 
 /// Runs `program ARGS` in `directory` with a private HOME and git configuration.
 fn run_tool(context: &TestContext, directory: &Path, program: &str, args: &[&str]) -> Output {
@@ -26,9 +27,10 @@ fn run_tool(context: &TestContext, directory: &Path, program: &str, args: &[&str
     output
 }
 
-/// A repository with an unsigned commit and, on top, one signed by alice@example.com's
-/// Ed25519 key; and an allowed signers file naming that key.
-fn signed_repository(context: &TestContext) {
+/// A fresh context with `repo`, a repository with an unsigned commit and, on top, one signed
+/// by alice@example.com's Ed25519 key; and `allowed_signers`, a file naming that key.
+fn signed_repository() -> TestContext {
+    let context = TestContext::new();
     require_tool("git", "git");
     require_tool("ssh-keygen", "openssh-client");
     let home = context.path("home");
@@ -39,7 +41,7 @@ fn signed_repository(context: &TestContext) {
     let key = home.join("alice");
     let key_path = key.to_str().unwrap();
     run_tool(
-        context,
+        &context,
         &home,
         "ssh-keygen",
         &[
@@ -53,7 +55,7 @@ fn signed_repository(context: &TestContext) {
     )
     .unwrap();
     let signing_key = format!("user.signingkey={key_path}");
-    let git = |args: &[&str]| run_tool(context, &repository, "git", args);
+    let git = |args: &[&str]| run_tool(&context, &repository, "git", args);
     git(&["init", "-q", "-b", "main", "."]);
     let identity = [
         "-c",
@@ -82,18 +84,25 @@ fn signed_repository(context: &TestContext) {
         ],
     ]
     .concat());
+    context
 }
 
-#[test]
-fn table_lists_every_commit_and_fails_on_the_unsigned_one() {
-    let context = TestContext::new();
-    signed_repository(&context);
-    let output = context.run(&[
+/// `custody verify-commits repo --allowed-signers allowed_signers EXTRA…`.
+fn verify_commits(context: &TestContext, extra: &[&str]) -> Output {
+    let mut args = vec![
         "verify-commits",
         "repo",
         "--allowed-signers",
         "allowed_signers",
-    ]);
+    ];
+    args.extend(extra);
+    context.run(&args)
+}
+
+#[test]
+fn table_lists_every_commit_and_fails_on_the_unsigned_one() {
+    let context = signed_repository();
+    let output = verify_commits(&context, &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
@@ -115,31 +124,15 @@ fn table_lists_every_commit_and_fails_on_the_unsigned_one() {
         "{stderr}"
     );
 
-    let only_signed = context.run(&[
-        "verify-commits",
-        "repo",
-        "--range",
-        "HEAD~1..HEAD",
-        "--allowed-signers",
-        "allowed_signers",
-        "--quiet",
-    ]);
+    let only_signed = verify_commits(&context, &["--range", "HEAD~1..HEAD", "--quiet"]);
     assert_eq!(only_signed.status.code(), Some(0));
     assert!(only_signed.stderr.is_empty());
 }
 
 #[test]
 fn json_carries_verdicts_and_counts() {
-    let context = TestContext::new();
-    signed_repository(&context);
-    let output = context.run(&[
-        "verify-commits",
-        "repo",
-        "--allowed-signers",
-        "allowed_signers",
-        "--output",
-        "json",
-    ]);
+    let context = signed_repository();
+    let output = verify_commits(&context, &["--output", "json"]);
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["verified"], 1);
@@ -158,8 +151,7 @@ fn json_carries_verdicts_and_counts() {
 
 #[test]
 fn operational_errors_exit_2_and_say_what_to_do() {
-    let context = TestContext::new();
-    signed_repository(&context);
+    let context = signed_repository();
     let no_trust = context.run(&["verify-commits", "repo"]);
     assert_eq!(no_trust.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&no_trust.stderr);
@@ -208,16 +200,5 @@ fn operational_errors_exit_2_and_say_what_to_do() {
 
 #[test]
 fn help_verify_commits() {
-    let output = TestContext::new()
-        .command()
-        .args(["verify-commits", "--help"])
-        .env("COLUMNS", "100")
-        .output()
-        .unwrap();
-    insta::assert_snapshot!(format!(
-        "exit code: {:?}\n----- stdout -----\n{}----- stderr -----\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    ));
+    insta::assert_snapshot!(help(&["verify-commits", "--help"]));
 }

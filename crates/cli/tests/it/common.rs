@@ -41,6 +41,15 @@ impl TestContext {
         self.command().args(args).output().unwrap()
     }
 
+    /// Runs `custody ARGS` with `COSIGN_PASSWORD` set to `password`, as CI would.
+    pub(crate) fn run_with_password(&self, args: &[&str], password: &str) -> Output {
+        self.command()
+            .env("COSIGN_PASSWORD", password)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     /// Runs `custody sbom TARGET --format json EXTRA…`, expecting success, and returns the
     /// inventory JSON.
     pub(crate) fn inventory(&self, target: &str, extra: &[&str]) -> serde_json::Value {
@@ -54,6 +63,16 @@ impl TestContext {
         );
         serde_json::from_slice(&output.stdout).unwrap()
     }
+}
+
+/// Fails the test with the exit code and stderr unless `output` is a success.
+pub(crate) fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Finds `tool` on PATH or fails the test naming it; `.ci/run` installs every tool tests use.
@@ -193,15 +212,20 @@ pub(crate) fn skopeo_digest(reference: &str) -> String {
 /// A tool from the peers virtual environment (`CUSTODY_PEERS`, default `<workspace>/.peers`),
 /// which scripts/setup.sh creates; fails the test naming it when absent.
 pub(crate) fn peer_tool(name: &str) -> PathBuf {
-    let peers = std::env::var_os("CUSTODY_PEERS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers"),
-        PathBuf::from,
-    );
-    let tool = peers.join("bin").join(name);
+    let tool = peers().join("bin").join(name);
     assert!(
         tool.is_file(),
         "{} is required: run scripts/setup.sh (or set CUSTODY_PEERS)",
         tool.display()
     );
     tool
+}
+
+/// The peers directory (`CUSTODY_PEERS`, default `<workspace>/.peers`) with the oracles
+/// scripts/setup.sh installs: a Python virtual environment and sigstore-js `node_modules`.
+pub(crate) fn peers() -> PathBuf {
+    std::env::var_os("CUSTODY_PEERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers"),
+        PathBuf::from,
+    )
 }

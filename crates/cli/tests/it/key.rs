@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 
 use custody_sign::keys::{KeyAlgorithm, PublicKey, SigningKey};
 
-use crate::common::TestContext;
+use crate::common::{TestContext, assert_success};
 
 /// `crates/sign/tests/data/cosign-keys/<name>`: cosign's `keys_test.go` vectors.
 fn cosign_fixture(name: &str) -> PathBuf {
@@ -25,15 +25,6 @@ fn run(context: &TestContext, args: &[&str], password: Option<&str>) -> Output {
         None => command.env_remove("COSIGN_PASSWORD"),
     };
     command.output().unwrap()
-}
-
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// The key pair at `prefix`: the private key decrypted with `password`, and the public key.

@@ -1,14 +1,17 @@
 //! `custody sign|verify|attest|verify-attestation` end to end: keys from `custody key
 //! generate`, an image pushed with skopeo to a real registry, exit codes and both outputs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::{Registry, TestContext, skopeo_copy};
+use crate::common::{Registry, TestContext, peers, skopeo_copy};
 use crate::help::help;
-use crate::image::{Compression, Entry, image, layer, write_layout};
+use crate::image::{Compression, Entry, Image, image, layer, write_layout};
+
+/// The password of the key pairs the tests generate.
+const PASSWORD: &str = "test-password";
 
 /// A registry holding `app:1.0`, and a fresh context with a cosign key pair.
 struct Setup {
@@ -22,22 +25,8 @@ impl Setup {
     fn new() -> Self {
         let registry = Registry::start(None);
         let context = TestContext::new();
-        let layout = context.path("layout");
-        let test_image = image(
-            vec![layer(
-                &[Entry::File("etc/hello", b"hello\n")],
-                Compression::Gzip,
-            )],
-            "amd64",
-        );
-        write_layout(&layout, "1.0", &[&test_image]);
-        let reference = format!("{}/app:1.0", registry.address);
-        skopeo_copy(
-            &format!("oci:{}:1.0", layout.display()),
-            &format!("docker://{reference}"),
-            &[],
-        );
-        let generated = context.run_with_password(&["key", "generate"]);
+        let (reference, _) = push_app(&registry, &context, b"hello\n", &[]);
+        let generated = context.run_with_password(&["key", "generate"], PASSWORD);
         assert!(generated.status.success(), "{}", stderr(&generated));
         Self {
             _registry: registry,
@@ -49,19 +38,45 @@ impl Setup {
     fn run(&self, args: &[&str]) -> Output {
         let mut all = args.to_vec();
         all.push("--plain-http");
-        self.context.run_with_password(&all)
+        self.context.run_with_password(&all, PASSWORD)
+    }
+
+    /// `custody COMMAND REFERENCE --key cosign.pub --insecure-ignore-tlog EXTRA…`, where
+    /// COMMAND is `verify` or `verify-attestation`.
+    fn verify(&self, command: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            command,
+            &self.reference,
+            "--key",
+            "cosign.pub",
+            "--insecure-ignore-tlog",
+        ];
+        args.extend(extra);
+        self.run(&args)
     }
 }
 
-impl TestContext {
-    /// Runs custody with `COSIGN_PASSWORD` set, as CI would.
-    fn run_with_password(&self, args: &[&str]) -> Output {
-        self.command()
-            .env("COSIGN_PASSWORD", "test-password")
-            .args(args)
-            .output()
-            .unwrap()
-    }
+/// `app:1.0` on `registry`: a one-layer image whose `etc/hello` holds `hello`, copied with
+/// skopeo (`skopeo_extra`: its credentials); returns the reference and the image.
+fn push_app(
+    registry: &Registry,
+    context: &TestContext,
+    hello: &'static [u8],
+    skopeo_extra: &[&str],
+) -> (String, Image) {
+    let layout = context.path("layout");
+    let test_image = image(
+        vec![layer(&[Entry::File("etc/hello", hello)], Compression::Gzip)],
+        "amd64",
+    );
+    write_layout(&layout, "1.0", &[&test_image]);
+    let reference = format!("{}/app:1.0", registry.address);
+    skopeo_copy(
+        &format!("oci:{}:1.0", layout.display()),
+        &format!("docker://{reference}"),
+        skopeo_extra,
+    );
+    (reference, test_image)
 }
 
 fn stderr(output: &Output) -> String {
@@ -94,15 +109,8 @@ impl Setup {
 #[test]
 fn sign_then_verify_both_formats() {
     let setup = Setup::new();
-    let image = setup.reference.as_str();
     // Nothing signed yet: exit 1, saying none was found.
-    let unsigned = setup.run(&[
-        "verify",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-    ]);
+    let unsigned = setup.verify("verify", &[]);
     assert_eq!(unsigned.status.code(), Some(1), "{}", stderr(&unsigned));
     assert!(
         stderr(&unsigned).contains("none was found"),
@@ -111,17 +119,7 @@ fn sign_then_verify_both_formats() {
     );
 
     setup.sign_both_formats();
-    let verified = setup.run(&[
-        "verify",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-        "-a",
-        "env=prod",
-        "--output",
-        "json",
-    ]);
+    let verified = setup.verify("verify", &["-a", "env=prod", "--output", "json"]);
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
     let claims = json(&verified);
     let claims = claims.as_array().unwrap();
@@ -148,13 +146,7 @@ fn sign_then_verify_both_formats() {
     }
 
     // Text output: one line per signature.
-    let text = setup.run(&[
-        "verify",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-    ]);
+    let text = setup.verify("verify", &[]);
     assert_eq!(text.status.code(), Some(0));
     let stdout = String::from_utf8(text.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
@@ -179,15 +171,7 @@ fn failed_verifications_exit_one_with_reasons() {
     );
 
     // A wrong annotation, or another key: exit 1 with each candidate's reason.
-    let mismatch = setup.run(&[
-        "verify",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-        "-a",
-        "env=dev",
-    ]);
+    let mismatch = setup.verify("verify", &["-a", "env=dev"]);
     assert_eq!(mismatch.status.code(), Some(1));
     assert_eq!(
         stderr(&mismatch).matches("rejected").count(),
@@ -195,10 +179,10 @@ fn failed_verifications_exit_one_with_reasons() {
         "{}",
         stderr(&mismatch)
     );
-    let other =
-        setup
-            .context
-            .run_with_password(&["key", "generate", "--output-key-prefix", "other"]);
+    let other = setup.context.run_with_password(
+        &["key", "generate", "--output-key-prefix", "other"],
+        PASSWORD,
+    );
     assert!(other.status.success());
     let wrong = setup.run(&[
         "verify",
@@ -230,32 +214,17 @@ fn attest_then_verify_attestation_by_type() {
         "sbom.json",
     ]);
     assert!(attested.status.success(), "{}", stderr(&attested));
-    let verified = setup.run(&[
+    let verified = setup.verify(
         "verify-attestation",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-        "--type",
-        "cyclonedx",
-        "--output",
-        "json",
-    ]);
+        &["--type", "cyclonedx", "--output", "json"],
+    );
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
     let envelopes = json(&verified);
     assert_eq!(envelopes.as_array().unwrap().len(), 1);
     assert_eq!(envelopes[0]["payloadType"], "application/vnd.in-toto+json");
 
     // Another type: nothing of it verifies (exit 1).
-    let other = setup.run(&[
-        "verify-attestation",
-        image,
-        "--key",
-        "cosign.pub",
-        "--insecure-ignore-tlog",
-        "--type",
-        "slsaprovenance1",
-    ]);
+    let other = setup.verify("verify-attestation", &["--type", "slsaprovenance1"]);
     assert_eq!(other.status.code(), Some(1), "{}", stderr(&other));
     // An unknown type is an error (exit 2) naming the known ones.
     let unknown = setup.run(&[
@@ -322,25 +291,13 @@ fn help_verify_attestation() {
 fn verify_accepts_what_sigstore_js_attaches() {
     let registry = Registry::start(Some(("alice", "s3cret")));
     let context = TestContext::new();
-    let layout = context.path("layout");
-    let test_image = image(
-        vec![layer(
-            &[Entry::File("etc/hello", b"hi\n")],
-            Compression::Gzip,
-        )],
-        "amd64",
-    );
-    write_layout(&layout, "1.0", &[&test_image]);
-    let reference = format!("{}/app:1.0", registry.address);
-    skopeo_copy(
-        &format!("oci:{}:1.0", layout.display()),
-        &format!("docker://{reference}"),
+    let (reference, test_image) = push_app(
+        &registry,
+        &context,
+        b"hi\n",
         &["--dest-creds", "alice:s3cret"],
     );
-    let peers = std::env::var_os("CUSTODY_PEERS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers"),
-        PathBuf::from,
-    );
+    let peers = peers();
     assert!(
         peers.join("node_modules/@sigstore/oci").is_dir(),
         "sigstore-js is missing from {}: run scripts/setup.sh",

@@ -189,6 +189,23 @@ impl Fixture {
         self.fingerprints(user_id)[0].clone()
     }
 
+    /// Adds an ed25519 signing subkey to `primary` (of `user_id`); returns its fingerprint.
+    fn add_signing_subkey(&self, primary: &str, user_id: &str) -> String {
+        self.run(
+            "gpg",
+            &[
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-add-key",
+                primary,
+                "ed25519",
+                "sign",
+            ],
+        );
+        self.fingerprints(user_id)[1].clone()
+    }
+
     /// The fingerprints of the key matching `user_id`: the primary first, then subkeys.
     fn fingerprints(&self, user_id: &str) -> Vec<String> {
         let output = self.run("gpg", &["--with-colons", "--list-keys", user_id]);
@@ -279,6 +296,68 @@ fn allowed_signers(path: &Path, text: &str) -> AllowedSigners {
     AllowedSigners::from_file(path, &jiff::tz::TimeZone::UTC).expect("valid allowed signers")
 }
 
+/// The commits of one scenario, each with the status custody must give it.
+struct Expected<'a> {
+    fixture: &'a Fixture,
+    /// `gpg.format` of the signed commits: `ssh` or `openpgp`.
+    format: &'static str,
+    statuses: Vec<(String, Status)>,
+}
+
+impl<'a> Expected<'a> {
+    fn new(fixture: &'a Fixture, format: &'static str) -> Self {
+        Self {
+            fixture,
+            format,
+            statuses: Vec::new(),
+        }
+    }
+
+    /// An empty commit by `email`, signed with `key` or unsigned, that must get `status`;
+    /// returns its object name.
+    fn commit(&mut self, email: &str, message: &str, key: Option<&str>, status: Status) -> String {
+        let id = self
+            .fixture
+            .commit(email, message, key.map(|key| (self.format, key)));
+        self.record(&id, status);
+        id
+    }
+
+    /// A commit signed with `key`, then tampered with: a bad signature.
+    fn commit_tampered(&mut self, email: &str, message: &str, key: Option<&str>) {
+        let signed = self
+            .fixture
+            .commit(email, message, key.map(|key| (self.format, key)));
+        let tampered = self.fixture.tamper(&signed);
+        self.record(&tampered, Status::BadSignature);
+    }
+
+    fn record(&mut self, id: &str, status: Status) {
+        self.statuses.push((id.to_owned(), status));
+    }
+
+    /// [`check_against_git`] with the recorded statuses.
+    fn check(
+        &self,
+        verdicts: &[CommitVerdict],
+        allowed_signers: &Path,
+        stricter_than_git: &[&str],
+    ) {
+        let expected: Vec<_> = self
+            .statuses
+            .iter()
+            .map(|(id, status)| (id.as_str(), *status))
+            .collect();
+        check_against_git(
+            self.fixture,
+            verdicts,
+            &expected,
+            allowed_signers,
+            stricter_than_git,
+        );
+    }
+}
+
 /// The expected status of each commit, by object name, with git's verdict beside ours.
 fn check_against_git(
     fixture: &Fixture,
@@ -346,73 +425,73 @@ fn ssh_signed_commits_agree_with_git_verify_commit() {
              heidi@example.com valid-after=\"29990101\" {heidi_public}\n"
         ),
     );
-    let ssh = |key: &str| Some(("ssh", key.to_owned()));
-    let expected = std::cell::RefCell::new(Vec::new());
-    let commit = |email: &str, message: &str, signing: Option<(&str, String)>, status| {
-        let id = fixture.commit(
-            email,
-            message,
-            signing
-                .as_ref()
-                .map(|(format, key)| (*format, key.as_str())),
-        );
-        expected.borrow_mut().push((id.clone(), status));
-        id
-    };
-    commit(
+    let mut expected = Expected::new(&fixture, "ssh");
+    expected.commit(
         "alice@example.com",
         "ed25519",
-        ssh(&alice),
+        Some(alice.as_str()),
         Status::Verified,
     );
-    commit("bob@example.com", "ecdsa p256", ssh(&bob), Status::Verified);
-    commit("carol@carol.example", "rsa", ssh(&carol), Status::Verified);
-    commit("dan@example.com", "ecdsa p384", ssh(&dan), Status::Verified);
-    commit(
+    expected.commit(
+        "bob@example.com",
+        "ecdsa p256",
+        Some(bob.as_str()),
+        Status::Verified,
+    );
+    expected.commit(
+        "carol@carol.example",
+        "rsa",
+        Some(carol.as_str()),
+        Status::Verified,
+    );
+    expected.commit(
+        "dan@example.com",
+        "ecdsa p384",
+        Some(dan.as_str()),
+        Status::Verified,
+    );
+    expected.commit(
         "erin@example.com",
         "ecdsa p521",
-        ssh(&erin),
+        Some(erin.as_str()),
         Status::Verified,
     );
-    commit("alice@example.com", "unsigned", None, Status::Unsigned);
-    commit(
+    expected.commit("alice@example.com", "unsigned", None, Status::Unsigned);
+    expected.commit(
         "mallory@example.com",
         "unknown key",
-        ssh(&mallory),
+        Some(mallory.as_str()),
         Status::UnknownKey,
     );
-    commit(
+    expected.commit(
         "frank@example.com",
         "wrong namespace",
-        ssh(&frank),
+        Some(frank.as_str()),
         Status::NotAllowed,
     );
-    commit("grace@example.com", "expired", ssh(&grace), Status::Expired);
-    commit(
+    expected.commit(
+        "grace@example.com",
+        "expired",
+        Some(grace.as_str()),
+        Status::Expired,
+    );
+    expected.commit(
         "heidi@example.com",
         "not yet valid",
-        ssh(&heidi),
+        Some(heidi.as_str()),
         Status::NotYetValid,
     );
-    let impersonation = commit(
+    let impersonation = expected.commit(
         "bob@example.com",
         "alice's key, bob's name",
-        ssh(&alice),
+        Some(alice.as_str()),
         Status::NotAllowed,
     );
-    let signed = commit(
-        "alice@example.com",
-        "to tamper",
-        ssh(&alice),
-        Status::Verified,
-    );
-    expected.borrow_mut().pop();
-    let tampered = fixture.tamper(&signed);
-    expected.borrow_mut().push((tampered, Status::BadSignature));
-    commit(
+    expected.commit_tampered("alice@example.com", "to tamper", Some(alice.as_str()));
+    expected.commit(
         "alice@example.com",
         "after the tampered one",
-        ssh(&alice),
+        Some(alice.as_str()),
         Status::Verified,
     );
 
@@ -421,18 +500,7 @@ fn ssh_signed_commits_agree_with_git_verify_commit() {
         keyring: None,
         now: jiff::Timestamp::now(),
     });
-    let expected = expected.into_inner();
-    let expected: Vec<_> = expected
-        .iter()
-        .map(|(id, status)| (id.as_str(), *status))
-        .collect();
-    check_against_git(
-        &fixture,
-        &verdicts,
-        &expected,
-        &signers_path,
-        &[impersonation.as_str()],
-    );
+    expected.check(&verdicts, &signers_path, &[impersonation.as_str()]);
     let alice_verdict = verdicts
         .iter()
         .find(|verdict| verdict.subject == "ed25519")
@@ -473,36 +541,12 @@ fn openpgp_signed_commits_agree_with_git_verify_commit() {
     let nora = fixture.gpg_key("Nora <nora@example.com>", "nistp384");
     let nell = fixture.gpg_key("Nell <nell@example.com>", "nistp521");
     let olga = fixture.gpg_key("Olga <olga@example.com>", "ed25519");
-    fixture.run(
-        "gpg",
-        &[
-            "--batch",
-            "--passphrase",
-            "",
-            "--quick-add-key",
-            &olga,
-            "ed25519",
-            "sign",
-        ],
-    );
-    let olga_subkey = fixture.fingerprints("olga@example.com")[1].clone();
+    let olga_subkey = fixture.add_signing_subkey(&olga, "olga@example.com");
     let xena = fixture.gpg_key("Xena <xena@example.com>", "ed25519");
     let ruth = fixture.gpg_key("Ruth <ruth@example.com>", "ed25519");
     let unknown = fixture.gpg_key("Uma <uma@example.com>", "ed25519");
     let sam = fixture.gpg_key("Sam <sam@example.com>", "ed25519");
-    fixture.run(
-        "gpg",
-        &[
-            "--batch",
-            "--passphrase",
-            "",
-            "--quick-add-key",
-            &sam,
-            "ed25519",
-            "sign",
-        ],
-    );
-    let sam_subkey = fixture.fingerprints("sam@example.com")[1].clone();
+    let sam_subkey = fixture.add_signing_subkey(&sam, "sam@example.com");
     // gpg with SHA-1 as the digest of data signatures.
     let sha1_gpg = fixture.path("home/gpg-sha1");
     fs_err::write(&sha1_gpg, "#!/bin/sh\nexec gpg --digest-algo SHA1 \"$@\"\n").expect("write");
@@ -513,77 +557,65 @@ fn openpgp_signed_commits_agree_with_git_verify_commit() {
     }
     let sha1_program = format!("gpg.program={}", sha1_gpg.display());
 
-    let openpgp = |key: &str| Some(("openpgp", key.to_owned()));
-    let expected = std::cell::RefCell::new(Vec::new());
-    let commit = |email: &str, message: &str, signing: Option<(&str, String)>, status| {
-        let id = fixture.commit(
-            email,
-            message,
-            signing
-                .as_ref()
-                .map(|(format, key)| (*format, key.as_str())),
-        );
-        expected.borrow_mut().push((id.clone(), status));
-        id
-    };
-    commit(
+    let mut expected = Expected::new(&fixture, "openpgp");
+    expected.commit(
         "erin@example.com",
         "ed25519",
-        openpgp(&erin),
+        Some(erin.as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "rita@example.com",
         "rsa3072",
-        openpgp(&rita),
+        Some(rita.as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "nina@example.com",
         "nistp256",
-        openpgp(&nina),
+        Some(nina.as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "nora@example.com",
         "nistp384",
-        openpgp(&nora),
+        Some(nora.as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "nell@example.com",
         "nistp521",
-        openpgp(&nell),
+        Some(nell.as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "olga@example.com",
         "signing subkey",
-        openpgp(&format!("{olga_subkey}!")),
+        Some(format!("{olga_subkey}!").as_str()),
         Status::Verified,
     );
-    commit(
+    expected.commit(
         "xena@example.com",
         "expired key",
-        openpgp(&xena),
+        Some(xena.as_str()),
         Status::Expired,
     );
-    commit(
+    expected.commit(
         "ruth@example.com",
         "revoked key",
-        openpgp(&ruth),
+        Some(ruth.as_str()),
         Status::Revoked,
     );
-    commit(
+    expected.commit(
         "uma@example.com",
         "unknown key",
-        openpgp(&unknown),
+        Some(unknown.as_str()),
         Status::UnknownKey,
     );
-    commit(
+    expected.commit(
         "sam@example.com",
         "unbound subkey",
-        openpgp(&format!("{sam_subkey}!")),
+        Some(format!("{sam_subkey}!").as_str()),
         Status::NotAllowed,
     );
     let sha1 = fixture.commit_with(
@@ -592,19 +624,9 @@ fn openpgp_signed_commits_agree_with_git_verify_commit() {
         "sha1 digest",
         Some(("openpgp", &erin)),
     );
-    expected
-        .borrow_mut()
-        .push((sha1.clone(), Status::Unsupported));
-    commit("erin@example.com", "unsigned", None, Status::Unsigned);
-    let signed = commit(
-        "erin@example.com",
-        "to tamper",
-        openpgp(&erin),
-        Status::Verified,
-    );
-    expected.borrow_mut().pop();
-    let tampered = fixture.tamper(&signed);
-    expected.borrow_mut().push((tampered, Status::BadSignature));
+    expected.record(&sha1, Status::Unsupported);
+    expected.commit("erin@example.com", "unsigned", None, Status::Unsigned);
+    expected.commit_tampered("erin@example.com", "to tamper", Some(erin.as_str()));
 
     // Xena's key expires a second from now; Ruth revokes hers with the certificate gpg made.
     fixture.run(
@@ -678,19 +700,8 @@ fn openpgp_signed_commits_agree_with_git_verify_commit() {
         keyring: Some(keyring),
         now: jiff::Timestamp::now(),
     });
-    let expected = expected.into_inner();
-    let expected: Vec<_> = expected
-        .iter()
-        .map(|(id, status)| (id.as_str(), *status))
-        .collect();
     // Excluded by rule: gpg still accepts SHA-1 data signatures; custody refuses them.
-    check_against_git(
-        &fixture,
-        &verdicts,
-        &expected,
-        &empty_signers,
-        &[sha1.as_str()],
-    );
+    expected.check(&verdicts, &empty_signers, &[sha1.as_str()]);
     let by_subject = |subject: &str| {
         verdicts
             .iter()
@@ -738,7 +749,7 @@ fn range_and_max_commits_select_commits() {
         verdicts.into_iter().map(|verdict| verdict.commit).collect()
     };
     assert_eq!(
-        ids(run(Some(&format!("{first}..HEAD")), 10).expect("range")),
+        ids(run(Some(format!("{first}..HEAD").as_str()), 10).expect("range")),
         [third.clone(), second.clone()]
     );
     assert_eq!(ids(run(None, 1).expect("bounded")), [third]);

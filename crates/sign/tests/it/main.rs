@@ -11,5 +11,6 @@ mod keys;
 mod oci;
 mod oci_referrers;
 mod sigstore_js;
+mod support;
 mod tlog;
 mod trust;

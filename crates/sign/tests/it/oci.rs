@@ -3,298 +3,36 @@
 //! of cosign's `SIGNATURE_SPEC.md`, and sigstore-js as an independent implementation both ways.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use base64::Engine as _;
-use custody_artifact::RegistryOptions;
-use custody_sign::keys::{KeyAlgorithm, PublicKey, SigningKey};
-use custody_sign::oci::{
-    Image, PredicateType, RejectReason, SIGN_PREDICATE_TYPE, SignatureFormat, Verification,
-};
+use custody_sign::keys::PublicKey;
+use custody_sign::oci::{PredicateType, RejectReason, SIGN_PREDICATE_TYPE, SignatureFormat};
 use custody_sign::trust::{IdentityMatcher, TrustedRoot};
 use custody_sign::verify::{Policy, VerifyOptions};
-use oci_client::secrets::RegistryAuth;
-use oci_client::{Client, Reference};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 
-/// A CNCF distribution registry (no referrers API) on a free loopback port, stopped on drop.
-struct Registry {
-    child: Child,
-    address: String,
-    storage: tempfile::TempDir,
-    credentials: Option<(String, String)>,
+use crate::support::{
+    Registry, annotations, assert_one_verified, digest, key, reasons, statement, verify,
+    verify_attestations,
+};
+
+/// cosign's legacy signature tag of `image_digest`: `sha256-HEX.sig`.
+fn sig_tag(image_digest: &str) -> String {
+    format!("{}.sig", image_digest.replace(':', "-"))
 }
 
-impl Registry {
-    fn start(credentials: Option<(&str, &str)>) -> Self {
-        let storage = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let address = format!("127.0.0.1:{port}");
-        let mut config = format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n",
-            storage.path().join("data").display()
-        );
-        if let Some((user, password)) = credentials {
-            let output = Command::new("htpasswd")
-                .args(["-Bbn", user, password])
-                .output()
-                .expect("`htpasswd` is required: install apache2-utils (scripts/setup.sh)");
-            assert!(output.status.success());
-            let file = storage.path().join("htpasswd");
-            fs_err::write(&file, output.stdout).unwrap();
-            writeln!(
-                config,
-                "auth:\n  htpasswd:\n    realm: custody-test\n    path: {}",
-                file.display()
-            )
-            .unwrap();
-        }
-        let config_path = storage.path().join("config.yml");
-        fs_err::write(&config_path, config).unwrap();
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(&config_path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("`docker-registry` is required: install docker-registry (scripts/setup.sh)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(&address).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "registry did not start on {address}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self {
-            child,
-            address,
-            storage,
-            credentials: credentials.map(|(user, password)| (user.to_owned(), password.to_owned())),
-        }
-    }
-
-    fn options(&self) -> RegistryOptions {
-        RegistryOptions {
-            plain_http: true,
-            username: self.credentials.as_ref().map(|(user, _)| user.clone()),
-            password: self
-                .credentials
-                .as_ref()
-                .map(|(_, password)| password.clone()),
-            ..RegistryOptions::default()
-        }
-    }
-
-    fn auth(&self) -> RegistryAuth {
-        match &self.credentials {
-            Some((user, password)) => RegistryAuth::Basic(user.clone(), password.clone()),
-            None => RegistryAuth::Anonymous,
-        }
-    }
-
-    /// Pushes a one-layer image whose content depends on `seed` to `repository:tag`; returns
-    /// its manifest digest.
-    fn push_image(&self, repository: &str, tag: &str, seed: &str) -> String {
-        let layer = format!("layer of {seed}").into_bytes();
-        let layer_digest = digest(&layer);
-        let config = serde_json::to_vec(&json!({
-            "architecture": "amd64",
-            "os": "linux",
-            "rootfs": {"type": "layers", "diff_ids": [layer_digest]},
-        }))
-        .unwrap();
-        let manifest = serde_json::to_vec(&json!({
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "digest": digest(&config),
-                "size": config.len(),
-            },
-            "layers": [{
-                "mediaType": "application/vnd.oci.image.layer.v1.tar",
-                "digest": layer_digest,
-                "size": layer.len(),
-            }],
-        }))
-        .unwrap();
-        self.put(
-            repository,
-            tag,
-            &[config, layer],
-            manifest.clone(),
-            "application/vnd.oci.image.manifest.v1+json",
-        );
-        digest(&manifest)
-    }
-
-    /// Uploads `blobs` and puts `manifest` at `repository:reference`.
-    fn put(
-        &self,
-        repository: &str,
-        reference: &str,
-        blobs: &[Vec<u8>],
-        manifest: Vec<u8>,
-        media_type: &str,
-    ) {
-        let (client, image) = self.client(repository, reference);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            client
-                .auth(&image, &self.auth(), oci_client::RegistryOperation::Push)
-                .await
-                .unwrap();
-            for blob in blobs {
-                client
-                    .push_blob(&image, blob.clone(), &digest(blob))
-                    .await
-                    .unwrap();
-            }
-            client
-                .push_manifest_raw(&image, manifest, media_type.parse().unwrap())
-                .await
-                .unwrap();
-        });
-    }
-
-    /// The manifest at `repository:reference`, or `None`.
-    fn manifest(&self, repository: &str, reference: &str) -> Option<Value> {
-        let (client, image) = self.client(repository, reference);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime
-            .block_on(client.pull_manifest_raw(
-                &image,
-                &self.auth(),
-                &[
-                    "application/vnd.oci.image.manifest.v1+json",
-                    "application/vnd.oci.image.index.v1+json",
-                ],
-            ))
-            .ok()
-            .map(|(bytes, _)| serde_json::from_slice(&bytes).unwrap())
-    }
-
-    /// The raw bytes of the manifest at `repository:reference`.
-    fn manifest_bytes(&self, repository: &str, reference: &str) -> Vec<u8> {
-        let (client, image) = self.client(repository, reference);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime
-            .block_on(client.pull_manifest_raw(
-                &image,
-                &self.auth(),
-                &["application/vnd.oci.image.manifest.v1+json"],
-            ))
-            .unwrap()
-            .0
-            .to_vec()
-    }
-
-    /// A client logged in as the tests' user, built the way custody builds its own (ring's
-    /// TLS provider installed).
-    fn client(&self, repository: &str, reference: &str) -> (Client, Reference) {
-        let image: Reference = format!("{}/{repository}:latest", self.address)
-            .parse()
-            .unwrap();
-        let image = if reference.starts_with("sha256:") {
-            image.clone_with_digest(reference.to_owned())
-        } else {
-            Reference::with_tag(
-                image.registry().to_owned(),
-                image.repository().to_owned(),
-                reference.to_owned(),
-            )
-        };
-        let (client, _) = custody_artifact::registry_client(&image, &self.options()).unwrap();
-        (client, image)
-    }
-
-    /// Where the registry keeps blob `digest`, to tamper with it.
-    fn blob_path(&self, digest: &str) -> PathBuf {
-        let hex = digest.trim_start_matches("sha256:");
-        self.storage
-            .path()
-            .join("data/docker/registry/v2/blobs/sha256")
-            .join(&hex[..2])
-            .join(hex)
-            .join("data")
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn digest(content: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(content)))
-}
-
-fn key() -> SigningKey {
-    SigningKey::generate(KeyAlgorithm::EcdsaP256).unwrap()
-}
-
-/// Verifies `image`'s signatures with `key`, the transparency log required or not.
-fn verify(
-    image: &Image,
-    key: &PublicKey,
-    require_tlog: bool,
-    annotations: &BTreeMap<String, String>,
-) -> Verification {
-    let root = TrustedRoot::production();
-    let policy = Policy::Key(key.clone());
-    let options = VerifyOptions {
-        root: &root,
-        policy: &policy,
-        require_tlog,
-    };
-    image.verify(&options, annotations).unwrap()
-}
-
-fn verify_attestations(image: &Image, key: &PublicKey, predicate_type: &str) -> Verification {
-    let root = TrustedRoot::production();
-    let policy = Policy::Key(key.clone());
-    let options = VerifyOptions {
-        root: &root,
-        policy: &policy,
-        require_tlog: false,
-    };
-    image.verify_attestations(&options, predicate_type).unwrap()
-}
-
-fn annotations(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-        .collect()
-}
-
-fn reasons(verification: &Verification) -> Vec<String> {
-    verification
-        .rejected
-        .iter()
-        .map(|rejection| format!("{}: {}", rejection.location, rejection.reason))
-        .collect()
+/// Puts a legacy signature `manifest` (an OCI image manifest) and its `blobs` on the signature
+/// tag of `image_digest` in repository `app`, as cosign does.
+fn put_signature(registry: &Registry, image_digest: &str, blobs: &[Vec<u8>], manifest: Vec<u8>) {
+    registry.put(
+        "app",
+        &sig_tag(image_digest),
+        blobs,
+        manifest,
+        "application/vnd.oci.image.manifest.v1+json",
+    );
 }
 
 /// Checks what signing in the bundle format left in the registry, as @sigstore/oci and cosign
@@ -366,7 +104,7 @@ fn assert_bundle_layout(registry: &Registry, image_digest: &str) -> String {
 fn bundle_signature_is_a_referrer_listed_on_the_fallback_tag() {
     let registry = Registry::start(None);
     let image_digest = registry.push_image("app", "1", "one");
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     assert_eq!(image.digest(), image_digest);
     let key = key();
     let pushed = image
@@ -382,18 +120,8 @@ fn bundle_signature_is_a_referrer_listed_on_the_fallback_tag() {
     let referrer_digest = assert_bundle_layout(&registry, &image_digest);
 
     // Verifies with the key and the annotation, offline with --insecure-ignore-tlog.
-    let verification = verify(
-        &image,
-        &key.public_key(),
-        false,
-        &annotations(&[("env", "prod")]),
-    );
-    assert_eq!(
-        verification.verified.len(),
-        1,
-        "{:?}",
-        reasons(&verification)
-    );
+    let verification = verify(&image, &key.public_key(), false, &[("env", "prod")]);
+    assert_one_verified(&verification, "");
     let claim = &verification.verified[0];
     assert_eq!(claim.format, SignatureFormat::Bundle);
     assert_eq!(claim.predicate_type.as_deref(), Some(SIGN_PREDICATE_TYPE));
@@ -405,20 +133,15 @@ fn bundle_signature_is_a_referrer_listed_on_the_fallback_tag() {
     assert_eq!(claim.output["optional"]["env"], "prod");
 
     // Without tlog evidence a key signature is refused unless the log is waived.
-    let strict = verify(&image, &key.public_key(), true, &BTreeMap::new());
+    let strict = verify(&image, &key.public_key(), true, &[]);
     assert!(strict.verified.is_empty());
     assert!(matches!(strict.rejected[0].reason, RejectReason::NoTlog));
 
     // Another key, or an annotation the signature does not carry: nothing verifies.
-    let wrong = verify(&image, &self::key().public_key(), false, &BTreeMap::new());
+    let wrong = verify(&image, &self::key().public_key(), false, &[]);
     assert!(wrong.verified.is_empty());
     assert_eq!(wrong.rejected.len(), 1);
-    let mismatch = verify(
-        &image,
-        &key.public_key(),
-        false,
-        &annotations(&[("env", "dev")]),
-    );
+    let mismatch = verify(&image, &key.public_key(), false, &[("env", "dev")]);
     assert!(mismatch.verified.is_empty());
     assert!(
         matches!(
@@ -473,7 +196,7 @@ fn cosign_signature_manifest(payload: &str, signatures: &[Vec<u8>]) -> String {
 fn legacy_signatures_follow_signature_spec_byte_for_byte() {
     let registry = Registry::start(None);
     let image_digest = registry.push_image("app", "1", "legacy");
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     let (first, second) = (key(), key());
     let signed = annotations(&[("env", "prod")]);
     image
@@ -490,7 +213,7 @@ fn legacy_signatures_follow_signature_spec_byte_for_byte() {
     );
     // The manifest on `sha256-HEX.sig`: two layers (appended), config as go-containerregistry
     // writes it for cosign's signature images.
-    let tag = format!("{}.sig", image_digest.replace(':', "-"));
+    let tag = sig_tag(&image_digest);
     let bytes = registry.manifest_bytes("app", &tag);
     let manifest: Value = serde_json::from_slice(&bytes).unwrap();
     let signatures: Vec<Vec<u8>> = manifest["layers"]
@@ -521,13 +244,8 @@ fn legacy_signatures_follow_signature_spec_byte_for_byte() {
 
     // Each key verifies its own layer and rejects the other.
     for key in [&first, &second] {
-        let verification = verify(&image, &key.public_key(), false, &signed);
-        assert_eq!(
-            verification.verified.len(),
-            1,
-            "{:?}",
-            reasons(&verification)
-        );
+        let verification = verify(&image, &key.public_key(), false, &[("env", "prod")]);
+        assert_one_verified(&verification, "");
         assert_eq!(verification.verified[0].format, SignatureFormat::Legacy);
         assert_eq!(
             verification.verified[0].output,
@@ -546,7 +264,7 @@ fn legacy_signatures_follow_signature_spec_byte_for_byte() {
         ));
     }
     // No Rekor bundle annotation: refused unless the log is waived, saying how.
-    let strict = verify(&image, &first.public_key(), true, &BTreeMap::new());
+    let strict = verify(&image, &first.public_key(), true, &[]);
     assert!(strict.verified.is_empty());
     assert!(matches!(strict.rejected[0].reason, RejectReason::NoTlog));
     assert!(
@@ -556,12 +274,7 @@ fn legacy_signatures_follow_signature_spec_byte_for_byte() {
             .contains("--insecure-ignore-tlog")
     );
     // An annotation the payload does not carry.
-    let mismatch = verify(
-        &image,
-        &first.public_key(),
-        false,
-        &annotations(&[("env", "dev")]),
-    );
+    let mismatch = verify(&image, &first.public_key(), false, &[("env", "dev")]);
     assert!(mismatch.verified.is_empty());
 }
 
@@ -594,31 +307,15 @@ fn old_capitalised_legacy_payloads_verify() {
         }],
     }))
     .unwrap();
-    let tag = format!("{}.sig", image_digest.replace(':', "-"));
-    registry.put(
-        "app",
-        &tag,
-        &[config, payload],
-        manifest,
-        "application/vnd.oci.image.manifest.v1+json",
-    );
-    let image = Image::open(
-        &format!("{}/app@{image_digest}", registry.address),
-        &registry.options(),
-    )
-    .unwrap();
+    put_signature(&registry, &image_digest, &[config, payload], manifest);
+    let image = registry.open(&format!("app@{image_digest}"));
     let verification = verify(
         &image,
         &key.public_key(),
         false,
-        &annotations(&[("creator", "atomic"), ("timestamp", "1458239713")]),
+        &[("creator", "atomic"), ("timestamp", "1458239713")],
     );
-    assert_eq!(
-        verification.verified.len(),
-        1,
-        "{:?}",
-        reasons(&verification)
-    );
+    assert_one_verified(&verification, "");
     assert_eq!(
         verification.verified[0].output["optional"]["creator"],
         "atomic"
@@ -630,24 +327,17 @@ fn signatures_copied_from_another_image_or_with_forged_log_bundles_are_rejected(
     let registry = Registry::start(None);
     let signed_digest = registry.push_image("app", "1", "signed");
     let other_digest = registry.push_image("app", "2", "other");
-    let signed = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let signed = registry.open("app:1");
     let key = key();
     signed
         .sign(&key, SignatureFormat::Legacy, &BTreeMap::new())
         .unwrap();
     // The `.sig` image of one digest put on the other's tag: the signature is valid, the
     // claim is about another image.
-    let sig_tag = |digest: &str| format!("{}.sig", digest.replace(':', "-"));
     let manifest = registry.manifest_bytes("app", &sig_tag(&signed_digest));
-    registry.put(
-        "app",
-        &sig_tag(&other_digest),
-        &[],
-        manifest.clone(),
-        "application/vnd.oci.image.manifest.v1+json",
-    );
-    let other = Image::open(&format!("{}/app:2", registry.address), &registry.options()).unwrap();
-    let verification = verify(&other, &key.public_key(), false, &BTreeMap::new());
+    put_signature(&registry, &other_digest, &[], manifest.clone());
+    let other = registry.open("app:2");
+    let verification = verify(&other, &key.public_key(), false, &[]);
     assert!(verification.verified.is_empty());
     assert!(
         matches!(
@@ -688,14 +378,13 @@ fn signatures_copied_from_another_image_or_with_forged_log_bundles_are_rejected(
         })
         .to_string()
     );
-    registry.put(
-        "app",
-        &sig_tag(&signed_digest),
+    put_signature(
+        &registry,
+        &signed_digest,
         &[],
         serde_json::to_vec(&forged).unwrap(),
-        "application/vnd.oci.image.manifest.v1+json",
     );
-    let strict = verify(&signed, &key.public_key(), true, &BTreeMap::new());
+    let strict = verify(&signed, &key.public_key(), true, &[]);
     assert!(strict.verified.is_empty());
     assert!(
         matches!(strict.rejected[0].reason, RejectReason::Tlog(_)),
@@ -703,7 +392,7 @@ fn signatures_copied_from_another_image_or_with_forged_log_bundles_are_rejected(
         reasons(&strict)
     );
     // With --insecure-ignore-tlog and a key the log is not looked at, as for bundles.
-    let lenient = verify(&signed, &key.public_key(), false, &BTreeMap::new());
+    let lenient = verify(&signed, &key.public_key(), false, &[]);
     assert_eq!(lenient.verified.len(), 1, "{:?}", reasons(&lenient));
 }
 
@@ -711,7 +400,7 @@ fn signatures_copied_from_another_image_or_with_forged_log_bundles_are_rejected(
 fn tampered_layers_and_moved_tags_do_not_verify() {
     let registry = Registry::start(None);
     let first_digest = registry.push_image("app", "1", "first");
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     let key = key();
     image
         .sign(&key, SignatureFormat::Legacy, &BTreeMap::new())
@@ -720,33 +409,27 @@ fn tampered_layers_and_moved_tags_do_not_verify() {
         .sign(&key, SignatureFormat::Bundle, &BTreeMap::new())
         .unwrap();
     assert_eq!(
-        verify(&image, &key.public_key(), false, &BTreeMap::new())
-            .verified
-            .len(),
+        verify(&image, &key.public_key(), false, &[]).verified.len(),
         2
     );
 
     // The tag moves to another image: its digest has no signatures.
     registry.push_image("app", "1", "second");
-    let moved = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let moved = registry.open("app:1");
     assert_ne!(moved.digest(), first_digest);
-    let verification = verify(&moved, &key.public_key(), false, &BTreeMap::new());
+    let verification = verify(&moved, &key.public_key(), false, &[]);
     assert!(verification.verified.is_empty() && verification.rejected.is_empty());
 
     // The signed digest still verifies; then its payload and bundle bytes are tampered with
     // in the registry's storage.
-    let pinned = Image::open(
-        &format!("{}/app@{first_digest}", registry.address),
-        &registry.options(),
-    )
-    .unwrap();
+    let pinned = registry.open(&format!("app@{first_digest}"));
     assert_eq!(
-        verify(&pinned, &key.public_key(), false, &BTreeMap::new())
+        verify(&pinned, &key.public_key(), false, &[])
             .verified
             .len(),
         2
     );
-    let tag = format!("{}.sig", first_digest.replace(':', "-"));
+    let tag = sig_tag(&first_digest);
     let sig_manifest = registry.manifest("app", &tag).unwrap();
     let payload_digest = sig_manifest["layers"][0]["digest"].as_str().unwrap();
     let path = registry.blob_path(payload_digest);
@@ -765,7 +448,7 @@ fn tampered_layers_and_moved_tags_do_not_verify() {
     let mut bundle: Value = serde_json::from_slice(&fs_err::read(&bundle_path).unwrap()).unwrap();
     bundle["dsseEnvelope"]["payloadType"] = json!("text/plain");
     fs_err::write(&bundle_path, serde_json::to_vec(&bundle).unwrap()).unwrap();
-    let verification = verify(&pinned, &key.public_key(), false, &BTreeMap::new());
+    let verification = verify(&pinned, &key.public_key(), false, &[]);
     assert!(
         verification.verified.is_empty(),
         "{:?}",
@@ -832,7 +515,7 @@ fn predicates() -> Vec<(&'static str, &'static [u8], &'static str)> {
 fn attestations_verify_and_filter_by_type() {
     let registry = Registry::start(None);
     registry.push_image("app", "1", "attested");
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     let key = key();
     let all = predicates();
     for (index, (name, predicate, _)) in all.iter().enumerate() {
@@ -852,12 +535,7 @@ fn attestations_verify_and_filter_by_type() {
         .unwrap();
     for (name, predicate, uri) in &all {
         let verification = verify_attestations(&image, &key.public_key(), uri);
-        assert_eq!(
-            verification.verified.len(),
-            1,
-            "{name}: {:?}",
-            reasons(&verification)
-        );
+        assert_one_verified(&verification, &format!("{name}: "));
         assert!(
             verification.rejected.is_empty(),
             "{name}: {:?}",
@@ -868,12 +546,7 @@ fn attestations_verify_and_filter_by_type() {
         // The output is the DSSE envelope, as cosign prints; its statement carries the
         // predicate as cosign builds it.
         assert_eq!(claim.output["payloadType"], "application/vnd.in-toto+json");
-        let statement: Value = serde_json::from_slice(
-            &base64::engine::general_purpose::STANDARD
-                .decode(claim.output["payload"].as_str().unwrap())
-                .unwrap(),
-        )
-        .unwrap();
+        let statement = statement(&claim.output);
         assert_eq!(statement["predicateType"], *uri);
         assert_eq!(
             statement["subject"][0]["digest"]["sha256"],
@@ -896,7 +569,7 @@ fn attestations_verify_and_filter_by_type() {
     }
     // The image signature is not an attestation of any type asked for, and attestations are
     // not signatures.
-    let signatures = verify(&image, &key.public_key(), false, &BTreeMap::new());
+    let signatures = verify(&image, &key.public_key(), false, &[]);
     assert_eq!(signatures.verified.len(), 1, "{:?}", reasons(&signatures));
     assert!(matches!(
         PredicateType::parse("sbom"),
@@ -956,14 +629,9 @@ fn sigstore_js_attachments_verify_and_sigstore_js_verifies_ours() {
         String::from_utf8_lossy(&output.stderr)
     );
     let node_key = PublicKey::from_pem(&fs_err::read_to_string(&public_path).unwrap()).unwrap();
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
-    let verification = verify(&image, &node_key, false, &BTreeMap::new());
-    assert_eq!(
-        verification.verified.len(),
-        1,
-        "{:?}",
-        reasons(&verification)
-    );
+    let image = registry.open("app:1");
+    let verification = verify(&image, &node_key, false, &[]);
+    assert_one_verified(&verification, "");
     assert_eq!(verification.verified[0].format, SignatureFormat::Bundle);
 
     // The other way: custody signs, sigstore-js verifies the bundle found on the referrer
@@ -1016,7 +684,7 @@ fn sigstore_js_attachments_verify_and_sigstore_js_verifies_ours() {
 fn securesystemslib_verifies_legacy_attestation_envelopes() {
     let registry = Registry::start(None);
     let image_digest = registry.push_image("app", "1", "envelope");
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     let key = key();
     let predicate_type = PredicateType::parse("slsaprovenance1").unwrap();
     image
@@ -1127,14 +795,7 @@ fn keyless_legacy_layer(registry: &Registry, image_digest: &str) {
         }],
     }))
     .unwrap();
-    let tag = format!("{}.sig", image_digest.replace(':', "-"));
-    registry.put(
-        "app",
-        &tag,
-        &[config, payload],
-        manifest,
-        "application/vnd.oci.image.manifest.v1+json",
-    );
+    put_signature(registry, image_digest, &[config, payload], manifest);
 }
 
 #[test]
@@ -1142,7 +803,7 @@ fn keyless_legacy_layers_check_chain_identity_and_log_before_the_payload() {
     let registry = Registry::start(None);
     let image_digest = registry.push_image("app", "1", "keyless");
     keyless_legacy_layer(&registry, &image_digest);
-    let image = Image::open(&format!("{}/app:1", registry.address), &registry.options()).unwrap();
+    let image = registry.open("app:1");
     let root = TrustedRoot::production();
     let verify_as = |identity: &str| {
         let policy = Policy::Identity {

@@ -20,22 +20,22 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use custody_artifact::RegistryOptions;
-use custody_sign::keys::{KeyAlgorithm, PublicKey, SigningKey};
+use custody_sign::keys::SigningKey;
 use custody_sign::oci::{
     Image, PredicateType, RejectReason, Rejection, SIGN_PREDICATE_TYPE, SignatureFormat,
     Verification,
 };
-use custody_sign::trust::TrustedRoot;
-use custody_sign::verify::{Policy, VerifyOptions};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
+
+use crate::support::{
+    self, Registry, assert_one_verified, digest, key, reasons, statement, verify,
+    verify_attestations,
+};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -242,70 +242,6 @@ fn percent_decode(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The real registry, and the stand-in for a referrers-capable one in front of it.
 // ---------------------------------------------------------------------------------------------
-
-/// Debian's `docker-registry` on a free loopback port, started by the shared bench script and
-/// stopped (by its pid) on drop.
-struct Upstream {
-    address: String,
-    pid: String,
-    dir: PathBuf,
-}
-
-impl Upstream {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/start-registry.sh");
-        let output = Command::new("bash")
-            .arg(&script)
-            .arg(port.to_string())
-            .output()
-            .unwrap_or_else(|error| panic!("cannot run {}: {error}", script.display()));
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "{} failed (it needs docker-registry, see scripts/setup.sh): {stdout}{}",
-            script.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        // "registry 127.0.0.1:PORT pid PID dir DIR"
-        let words: Vec<&str> = stdout
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect();
-        let ["registry", address, "pid", pid, "dir", dir] = words.as_slice() else {
-            panic!("unexpected output of {}: {stdout}", script.display());
-        };
-        Self {
-            address: (*address).to_owned(),
-            pid: (*pid).to_owned(),
-            dir: PathBuf::from(dir),
-        }
-    }
-
-    /// Where the registry keeps blob (or manifest) `digest`, to tamper with it.
-    fn blob_path(&self, digest: &str) -> PathBuf {
-        let hex = digest.trim_start_matches("sha256:");
-        self.dir
-            .join("data/docker/registry/v2/blobs/sha256")
-            .join(&hex[..2])
-            .join(hex)
-            .join("data")
-    }
-}
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(&self.pid).status();
-        let _ = fs_err::remove_dir_all(&self.dir);
-    }
-}
 
 /// How the stand-in answers `?artifactType=`: the spec lets a registry apply the filter
 /// (saying so with `OCI-Filters-Applied: artifactType`) or ignore it.
@@ -530,10 +466,6 @@ fn record_referrer(
 // Registry content, pushed by hand.
 // ---------------------------------------------------------------------------------------------
 
-fn digest(content: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(content)))
-}
-
 /// Uploads `blob` to `repository` at `address` (monolithic upload).
 fn push_blob(address: &str, repository: &str, blob: &[u8]) {
     let started = exchange(
@@ -600,36 +532,6 @@ fn get_manifest(address: &str, repository: &str, reference: &str) -> (u16, Vec<u
     (answer.status(), answer.body)
 }
 
-/// Pushes a one-layer image whose content depends on `seed` to `repository:tag`; returns its
-/// manifest digest.
-fn push_image(address: &str, repository: &str, tag: &str, seed: &str) -> String {
-    let layer = format!("layer of {seed}").into_bytes();
-    let config = serde_json::to_vec(&json!({
-        "architecture": "amd64",
-        "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [digest(&layer)]},
-    }))
-    .unwrap();
-    push_blob(address, repository, &config);
-    push_blob(address, repository, &layer);
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {
-            "mediaType": "application/vnd.oci.image.config.v1+json",
-            "digest": digest(&config),
-            "size": config.len(),
-        },
-        "layers": [{
-            "mediaType": "application/vnd.oci.image.layer.v1.tar",
-            "digest": digest(&layer),
-            "size": layer.len(),
-        }],
-    });
-    push_manifest(address, repository, tag, &manifest);
-    digest(&serde_json::to_vec(&manifest).unwrap())
-}
-
 /// Attaches an SPDX document (not a Sigstore bundle) to `subject` as a referrer, as an SBOM
 /// tool would; returns the referrer's digest.
 fn push_sbom_referrer(address: &str, repository: &str, subject: &str) -> String {
@@ -672,46 +574,6 @@ fn open(address: &str, reference: &str) -> Image {
     Image::open(&format!("{address}/{reference}"), &options()).unwrap()
 }
 
-fn key() -> SigningKey {
-    SigningKey::generate(KeyAlgorithm::EcdsaP256).unwrap()
-}
-
-/// Verifies `image`'s signatures with `key`, offline (`--insecure-ignore-tlog`: these
-/// bundles carry no log entry).
-fn verify(image: &Image, key: &PublicKey, annotations: &[(&str, &str)]) -> Verification {
-    let root = TrustedRoot::production();
-    let policy = Policy::Key(key.clone());
-    let options = VerifyOptions {
-        root: &root,
-        policy: &policy,
-        require_tlog: false,
-    };
-    let annotations = annotations
-        .iter()
-        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-        .collect();
-    image.verify(&options, &annotations).unwrap()
-}
-
-fn verify_attestations(image: &Image, key: &PublicKey, predicate_type: &str) -> Verification {
-    let root = TrustedRoot::production();
-    let policy = Policy::Key(key.clone());
-    let options = VerifyOptions {
-        root: &root,
-        policy: &policy,
-        require_tlog: false,
-    };
-    image.verify_attestations(&options, predicate_type).unwrap()
-}
-
-fn reasons(verification: &Verification) -> Vec<String> {
-    verification
-        .rejected
-        .iter()
-        .map(|rejection| format!("{}: {:?}", rejection.location, rejection.reason))
-        .collect()
-}
-
 /// Whether a candidate was rejected because the registry served content that does not match
 /// its digest (the registry client's check).
 fn is_digest_mismatch(reason: &RejectReason) -> bool {
@@ -730,7 +592,7 @@ fn assert_rejected_only(verification: &Verification, expected: impl Fn(&Rejectio
 }
 
 /// The fallback tag of `digest` does not exist on the real registry.
-fn assert_no_fallback_tag(upstream: &Upstream, repository: &str, image_digest: &str) {
+fn assert_no_fallback_tag(upstream: &Registry, repository: &str, image_digest: &str) {
     let tag = image_digest.replace(':', "-");
     let (status, body) = get_manifest(&upstream.address, repository, &tag);
     assert_eq!(
@@ -743,12 +605,12 @@ fn assert_no_fallback_tag(upstream: &Upstream, repository: &str, image_digest: &
 
 /// Signs `image` in the bundle format and returns the referrer's digest from what was pushed.
 fn sign_bundle(image: &Image, key: &SigningKey, annotations: &[(&str, &str)]) -> String {
-    let annotations = annotations
-        .iter()
-        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-        .collect();
     let pushed = image
-        .sign(key, SignatureFormat::Bundle, &annotations)
+        .sign(
+            key,
+            SignatureFormat::Bundle,
+            &support::annotations(annotations),
+        )
         .unwrap();
     pushed
         .location
@@ -763,9 +625,9 @@ fn sign_bundle(image: &Image, key: &SigningKey, annotations: &[(&str, &str)]) ->
 
 #[test]
 fn bundle_signatures_are_referrers_without_a_fallback_tag_and_verify_through_the_api() {
-    let upstream = Upstream::start();
+    let upstream = Registry::start(None);
     let proxy = Proxy::start(&upstream.address, Filtering::Ignored);
-    let image_digest = push_image(&upstream.address, "app", "1", "one");
+    let image_digest = upstream.push_image("app", "1", "one");
     let image = open(&proxy.address, "app:1");
     assert_eq!(image.digest(), image_digest);
     let key = key();
@@ -774,7 +636,7 @@ fn bundle_signatures_are_referrers_without_a_fallback_tag_and_verify_through_the
         .sign(
             &key,
             SignatureFormat::Bundle,
-            &BTreeMap::from([("env".to_owned(), "prod".to_owned())]),
+            &support::annotations(&[("env", "prod")]),
         )
         .unwrap();
     assert!(
@@ -811,13 +673,8 @@ fn bundle_signatures_are_referrers_without_a_fallback_tag_and_verify_through_the
 
     // verify finds it through the referrers API: one claim, with the signed annotation.
     let queries_before = proxy.seen().queries.len();
-    let verification = verify(&image, &key.public_key(), &[("env", "prod")]);
-    assert_eq!(
-        verification.verified.len(),
-        1,
-        "{:?}",
-        reasons(&verification)
-    );
+    let verification = verify(&image, &key.public_key(), false, &[("env", "prod")]);
+    assert_one_verified(&verification, "");
     assert!(
         verification.rejected.is_empty(),
         "{:?}",
@@ -840,18 +697,19 @@ fn bundle_signatures_are_referrers_without_a_fallback_tag_and_verify_through_the
     // The same registry without the API (the real one, directly) shows no signature: what
     // verified was found through the referrers API alone.
     let direct = verify(
-        &open(&upstream.address, "app:1"),
+        &upstream.open("app:1"),
         &key.public_key(),
+        false,
         &[("env", "prod")],
     );
     assert!(direct.verified.is_empty() && direct.rejected.is_empty());
 
     // A wrong key, or an annotation the signature does not carry, is a rejection.
-    let wrong = verify(&image, &self::key().public_key(), &[]);
+    let wrong = verify(&image, &self::key().public_key(), false, &[]);
     assert_rejected_only(&wrong, |rejection| {
         matches!(rejection.reason, RejectReason::BundleVerification(_))
     });
-    let mismatch = verify(&image, &key.public_key(), &[("env", "dev")]);
+    let mismatch = verify(&image, &key.public_key(), false, &[("env", "dev")]);
     assert_rejected_only(&mismatch, |rejection| {
         matches!(
             &rejection.reason,
@@ -862,9 +720,9 @@ fn bundle_signatures_are_referrers_without_a_fallback_tag_and_verify_through_the
 
 #[test]
 fn attestations_are_referrers_and_verify_attestation_finds_them_through_the_api() {
-    let upstream = Upstream::start();
+    let upstream = Registry::start(None);
     let proxy = Proxy::start(&upstream.address, Filtering::Ignored);
-    let image_digest = push_image(&upstream.address, "app", "1", "attested");
+    let image_digest = upstream.push_image("app", "1", "attested");
     let image = open(&proxy.address, "app:1");
     let key = key();
 
@@ -894,24 +752,13 @@ fn attestations_are_referrers_and_verify_attestation_finds_them_through_the_api(
 
     for (predicate_type, builder) in [(&provenance, Some("b")), (&custom, None)] {
         let verification = verify_attestations(&image, &key.public_key(), predicate_type.uri());
-        assert_eq!(
-            verification.verified.len(),
-            1,
-            "{}: {:?}",
-            predicate_type.uri(),
-            reasons(&verification)
-        );
+        assert_one_verified(&verification, &format!("{}: ", predicate_type.uri()));
         assert!(verification.rejected.is_empty());
         let claim = &verification.verified[0];
         assert_eq!(claim.format, SignatureFormat::Bundle);
         assert_eq!(claim.predicate_type.as_deref(), Some(predicate_type.uri()));
         // The output is the DSSE envelope; its statement is about this image.
-        let payload = base64::Engine::decode(
-            &base64::engine::general_purpose::STANDARD,
-            claim.output["payload"].as_str().unwrap(),
-        )
-        .unwrap();
-        let statement: Value = serde_json::from_slice(&payload).unwrap();
+        let statement = statement(&claim.output);
         assert_eq!(statement["predicateType"], predicate_type.uri());
         assert_eq!(
             statement["subject"][0]["digest"]["sha256"],
@@ -929,17 +776,17 @@ fn attestations_are_referrers_and_verify_attestation_finds_them_through_the_api(
     let none = verify_attestations(&image, &key.public_key(), "https://spdx.dev/Document");
     assert!(none.verified.is_empty() && none.rejected.is_empty());
     // Attestations are not image signatures.
-    let signatures = verify(&image, &key.public_key(), &[]);
+    let signatures = verify(&image, &key.public_key(), false, &[]);
     assert!(signatures.verified.is_empty() && signatures.rejected.is_empty());
 }
 
 #[test]
 fn an_existing_fallback_tag_is_left_alone_once_the_registry_has_the_api() {
-    let upstream = Upstream::start();
-    let image_digest = push_image(&upstream.address, "app", "1", "migrated");
+    let upstream = Registry::start(None);
+    let image_digest = upstream.push_image("app", "1", "migrated");
     let key = key();
     // Signed while the registry had no referrers API: listed on the fallback tag.
-    let old = sign_bundle(&open(&upstream.address, "app:1"), &key, &[]);
+    let old = sign_bundle(&upstream.open("app:1"), &key, &[]);
     let tag = image_digest.replace(':', "-");
     let (status, before) = get_manifest(&upstream.address, "app", &tag);
     assert_eq!(status, 200);
@@ -953,7 +800,7 @@ fn an_existing_fallback_tag_is_left_alone_once_the_registry_has_the_api() {
     assert_eq!(before, after, "the fallback tag changed");
 
     // verify reads both places and finds each signature once.
-    let verification = verify(&image, &key.public_key(), &[]);
+    let verification = verify(&image, &key.public_key(), false, &[]);
     let mut found: Vec<_> = verification
         .verified
         .iter()
@@ -968,12 +815,12 @@ fn an_existing_fallback_tag_is_left_alone_once_the_registry_has_the_api() {
 
 #[test]
 fn listings_naming_gone_or_tampered_manifests_are_rejected() {
-    let upstream = Upstream::start();
+    let upstream = Registry::start(None);
     let proxy = Proxy::start(&upstream.address, Filtering::Ignored);
     let key = key();
 
     // Gone: the referrer manifest was deleted, the listing still names it.
-    let gone_digest = push_image(&upstream.address, "gone", "1", "gone");
+    let gone_digest = upstream.push_image("gone", "1", "gone");
     let gone = open(&proxy.address, "gone:1");
     let referrer = sign_bundle(&gone, &key, &[]);
     let deleted = exchange(
@@ -988,7 +835,7 @@ fn listings_naming_gone_or_tampered_manifests_are_rejected() {
     .unwrap();
     assert_eq!(deleted.status(), 202, "{deleted:?}");
     assert_eq!(proxy.listed("gone", &gone_digest).len(), 1);
-    let verification = verify(&gone, &key.public_key(), &[]);
+    let verification = verify(&gone, &key.public_key(), false, &[]);
     assert_rejected_only(&verification, |rejection| {
         rejection.location == format!("referrer {referrer}")
             && matches!(&rejection.reason, RejectReason::Malformed(reason) if reason.contains("gone"))
@@ -996,7 +843,7 @@ fn listings_naming_gone_or_tampered_manifests_are_rejected() {
 
     // Tampered manifest: the registry serves other bytes under the referrer's digest (the
     // registry client checks them against the digest asked for).
-    push_image(&upstream.address, "manifest", "1", "manifest");
+    upstream.push_image("manifest", "1", "manifest");
     let tampered = open(&proxy.address, "manifest:1");
     let referrer = sign_bundle(&tampered, &key, &[]);
     let path = upstream.blob_path(&referrer);
@@ -1004,13 +851,13 @@ fn listings_naming_gone_or_tampered_manifests_are_rejected() {
     let forged = original.replace("dsse-envelope", "dsse-envelopf");
     assert_ne!(original, forged);
     fs_err::write(&path, forged).unwrap();
-    let verification = verify(&tampered, &key.public_key(), &[]);
+    let verification = verify(&tampered, &key.public_key(), false, &[]);
     assert_rejected_only(&verification, |rejection| {
         is_digest_mismatch(&rejection.reason)
     });
 
     // Tampered bundle: one byte of the bundle layer changed in storage.
-    push_image(&upstream.address, "layer", "1", "layer");
+    upstream.push_image("layer", "1", "layer");
     let tampered = open(&proxy.address, "layer:1");
     let referrer = sign_bundle(&tampered, &key, &[]);
     let (_, bytes) = get_manifest(&upstream.address, "layer", &referrer);
@@ -1020,7 +867,7 @@ fn listings_naming_gone_or_tampered_manifests_are_rejected() {
     let last = bundle.len() - 2;
     bundle[last] ^= 1;
     fs_err::write(&path, bundle).unwrap();
-    let verification = verify(&tampered, &key.public_key(), &[]);
+    let verification = verify(&tampered, &key.public_key(), false, &[]);
     assert_rejected_only(&verification, |rejection| {
         is_digest_mismatch(&rejection.reason)
     });
@@ -1028,27 +875,37 @@ fn listings_naming_gone_or_tampered_manifests_are_rejected() {
 
 #[test]
 fn listings_naming_another_images_or_mislabelled_manifests_are_rejected() {
-    let upstream = Upstream::start();
+    let upstream = Registry::start(None);
     let proxy = Proxy::start(&upstream.address, Filtering::Ignored);
     let key = key();
 
     // Foreign: the listing of image 1 names a genuine signature of image 2.
-    let first = push_image(&upstream.address, "foreign", "1", "first");
-    let second = push_image(&upstream.address, "foreign", "2", "second");
+    let first = upstream.push_image("foreign", "1", "first");
+    let second = upstream.push_image("foreign", "2", "second");
     sign_bundle(&open(&proxy.address, "foreign:2"), &key, &[]);
     let borrowed = proxy.listed("foreign", &second).remove(0);
     proxy.list("foreign", &first, borrowed);
-    let verification = verify(&open(&proxy.address, "foreign:1"), &key.public_key(), &[]);
+    let verification = verify(
+        &open(&proxy.address, "foreign:1"),
+        &key.public_key(),
+        false,
+        &[],
+    );
     assert_rejected_only(&verification, |rejection| {
         matches!(rejection.reason, RejectReason::BundleVerification(_))
     });
     // It still verifies for the image it signs.
-    let own = verify(&open(&proxy.address, "foreign:2"), &key.public_key(), &[]);
+    let own = verify(
+        &open(&proxy.address, "foreign:2"),
+        &key.public_key(),
+        false,
+        &[],
+    );
     assert_eq!(own.verified.len(), 1, "{:?}", reasons(&own));
 
     // Mislabelled: an attestation listed without its predicate-type annotation verifies as a
     // bundle but is refused as an image signature.
-    let labelled = push_image(&upstream.address, "label", "1", "label");
+    let labelled = upstream.push_image("label", "1", "label");
     let image = open(&proxy.address, "label:1");
     image
         .attest(
@@ -1064,7 +921,7 @@ fn listings_naming_another_images_or_mislabelled_manifests_are_rejected() {
         .unwrap()
         .remove("dev.sigstore.bundle.predicateType");
     proxy.list("label", &labelled, entry);
-    let verification = verify(&image, &key.public_key(), &[]);
+    let verification = verify(&image, &key.public_key(), false, &[]);
     assert_rejected_only(&verification, |rejection| {
         matches!(
             &rejection.reason,
@@ -1075,13 +932,13 @@ fn listings_naming_another_images_or_mislabelled_manifests_are_rejected() {
 
 #[test]
 fn artifact_type_filters_applied_or_ignored_give_the_same_verification() {
-    let upstream = Upstream::start();
+    let upstream = Registry::start(None);
     for (repository, filtering) in [
         ("applied", Filtering::Applied),
         ("ignored", Filtering::Ignored),
     ] {
         let proxy = Proxy::start(&upstream.address, filtering);
-        let image_digest = push_image(&upstream.address, repository, "1", repository);
+        let image_digest = upstream.push_image(repository, "1", repository);
         let image = open(&proxy.address, &format!("{repository}:1"));
         let key = key();
         let signature = sign_bundle(&image, &key, &[]);
@@ -1132,7 +989,7 @@ fn artifact_type_filters_applied_or_ignored_give_the_same_verification() {
         // custody reads the same either way: the signature verifies, the attestation and the
         // SBOM are not signature candidates, nothing is rejected.
         let queries_before = proxy.seen().queries.len();
-        let verification = verify(&image, &key.public_key(), &[]);
+        let verification = verify(&image, &key.public_key(), false, &[]);
         let found: Vec<_> = verification
             .verified
             .iter()

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use custody_sign::trust::{
-    CertificateError, IdentityMatcher, TimestampError, TrustedRoot, verify_certificate,
-    verify_embedded_scts, verify_timestamp,
+    CertificateError, CertificateIdentity, IdentityMatcher, TimestampError, TrustedRoot,
+    verify_certificate, verify_embedded_scts, verify_timestamp,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -119,6 +119,23 @@ fn case(folder: &Path) -> Case {
         signature,
         identity: read_text(&folder.join("identity"), DEFAULT_IDENTITY),
         issuer: read_text(&folder.join("issuer"), DEFAULT_ISSUER),
+    }
+}
+
+impl Case {
+    /// The leaf with the bundle's chain, at the first integrated time.
+    fn verify_chain(&self) -> Result<CertificateIdentity, CertificateError> {
+        verify_certificate(
+            &self.certificates[0],
+            &self.certificates[1..],
+            &self.root,
+            self.integrated_times[0],
+        )
+    }
+
+    /// The first RFC 3161 timestamp, over the bundle's signature.
+    fn verify_timestamp(&self) -> Result<Timestamp, TimestampError> {
+        verify_timestamp(&self.timestamps[0], &self.signature, &self.root)
     }
 }
 
@@ -300,13 +317,7 @@ fn workflow_identity_and_fulcio_extensions() {
 fn root_certificate_in_the_bundle_chain_is_refused() {
     let case = named("bundle-with-root-cert_fail");
     assert_eq!(case.certificates.len(), 3);
-    let error = verify_certificate(
-        &case.certificates[0],
-        &case.certificates[1..],
-        &case.root,
-        case.integrated_times[0],
-    )
-    .unwrap_err();
+    let error = case.verify_chain().unwrap_err();
     // The chain is [root, intermediate] after the leaf (read with `openssl x509`).
     assert!(
         matches!(error, CertificateError::RootInChain { index: 0, .. }),
@@ -337,13 +348,7 @@ fn certificate_outside_its_validity_is_refused() {
         "intoto-set-outside-signing-cert-validity_fail",
     ] {
         let case = named(name);
-        let error = verify_certificate(
-            &case.certificates[0],
-            &case.certificates[1..],
-            &case.root,
-            case.integrated_times[0],
-        )
-        .unwrap_err();
+        let error = case.verify_chain().unwrap_err();
         assert!(
             matches!(error, CertificateError::Expired { .. }),
             "{name}: {error}"
@@ -408,7 +413,7 @@ fn sct_from_an_untrusted_ct_log_is_refused() {
 #[test]
 fn timestamp_without_embedded_certificate_uses_the_trusted_root() {
     let case = named("rekor2-timestamp-without-embedded-cert");
-    let time = verify_timestamp(&case.timestamps[0], &case.signature, &case.root).unwrap();
+    let time = case.verify_timestamp().unwrap();
     // genTime of the token: 2025-08-06T19:03:51Z (TSTInfo `180F32303235303830363139303335315A`).
     assert_eq!(time, "2025-08-06T19:03:51Z".parse::<Timestamp>().unwrap());
 }
@@ -416,22 +421,22 @@ fn timestamp_without_embedded_certificate_uses_the_trusted_root() {
 #[test]
 fn timestamp_with_expired_chain_verifies_at_its_time() {
     let case = named("rekor2-timestamp-with-expired-cert-chain");
-    let time = verify_timestamp(&case.timestamps[0], &case.signature, &case.root).unwrap();
+    let time = case.verify_timestamp().unwrap();
     assert!(time < Timestamp::now());
 }
 
 #[test]
 fn timestamp_failures_have_their_reason() {
     let case = named("rekor2-timestamp-payload-mismatch_fail");
-    let error = verify_timestamp(&case.timestamps[0], &case.signature, &case.root).unwrap_err();
+    let error = case.verify_timestamp().unwrap_err();
     assert!(matches!(error, TimestampError::ImprintMismatch), "{error}");
 
     let case = named("rekor2-timestamp-untrusted-tsa-without-embedded-cert_fail");
-    let error = verify_timestamp(&case.timestamps[0], &case.signature, &case.root).unwrap_err();
+    let error = case.verify_timestamp().unwrap_err();
     assert!(matches!(error, TimestampError::SignerNotFound), "{error}");
 
     let case = named("rekor2-timestamp-outside-trust-root-tsa-validity_fail");
-    let error = verify_timestamp(&case.timestamps[0], &case.signature, &case.root).unwrap_err();
+    let error = case.verify_timestamp().unwrap_err();
     assert!(
         matches!(
             error,

@@ -11,6 +11,7 @@ mod blob;
 mod commits;
 mod image;
 mod key;
+mod policy;
 mod verification;
 
 pub(crate) use blob::{BlobOutput, SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
@@ -19,6 +20,7 @@ pub(crate) use image::{
     AttestArgs, Format, SignArgs, VerifyArgs, VerifyAttestationArgs, VerifyOutput,
 };
 pub(crate) use key::{GenerateArgs, ImportArgs, KeyCommand, PublicKeyArgs};
+pub(crate) use policy::{PolicyCommand, PssArgs, PssFormat};
 pub(crate) use verification::VerificationArgs;
 
 /// Secure a Kubernetes software supply chain, from source to runtime.
@@ -28,7 +30,8 @@ pub(crate) use verification::VerificationArgs;
     version,
     max_term_width = 100,
     after_long_help = "Exit status: 0 success; 1 a verification failed (verify, \
-verify-attestation, verify-blob, verify-bundle, verify-commits); 2 an error (bad arguments or \
+verify-attestation, verify-blob, verify-bundle, verify-commits) or a policy denied (policy \
+pss); 2 an error (bad arguments or \
 input, unreachable registry, missing database); `scan --exit-code N` exits N when findings \
 remain after filters.\n\n\
 Environment: CUSTODY_CACHE_DIR sets the cache directory; NO_COLOR disables colours; \
@@ -104,6 +107,9 @@ pub(crate) enum Command {
     VerifyBundle(VerifyBundleArgs),
     /// Verify the SSH and OpenPGP signatures of git commits.
     VerifyCommits(VerifyCommitsArgs),
+    /// Check Kubernetes manifests against admission policies
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 const DB_EXAMPLES: &str = "\

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::VerifyBlob(args) => commands::verify_blob(&args, quiet),
         Command::VerifyBundle(args) => commands::verify_bundle(&args, quiet),
         Command::VerifyCommits(args) => commands::verify_commits(&args, quiet),
+        Command::Policy(command) => commands::policy(&command, quiet),
     };
     match result {
         Ok(status) => status.into(),

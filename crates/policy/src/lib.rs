@@ -1,0 +1,38 @@
+//! Admission policy evaluation for Kubernetes objects: the Pod Security Standards, evaluated
+//! exactly as kubernetes/pod-security-admission does, on plain [`serde_json::Value`] objects.
+//!
+//! # Overview
+//!
+//! - [`PssPolicy`] is one compiled (level, version) pair of the Pod Security Standards: built
+//!   once by [`PssPolicyBuilder`], then evaluated against any number of objects.
+//! - [`PssPolicy::evaluate`] takes a Pod or a workload holding a pod template (`Deployment`,
+//!   `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`, `ReplicationController`, `PodTemplate`) and
+//!   returns a [`PssOutcome`]: allowed, denied with [`Violation`]s, or not applicable.
+//! - [`CheckId`] names every upstream check (`privileged`, `capabilities_restricted`, ...), so
+//!   callers such as Kyverno's `podSecurity` rule can exclude checks by id.
+//!
+//! This crate reads no files and prints nothing: the CLI (`custody policy pss`) parses YAML and
+//! renders results, and the admission server wraps verdicts into `AdmissionReview` responses.
+//!
+//! # Example
+//!
+//! ```
+//! use custody_policy::{PssLevel, PssPolicy, PssVersion};
+//!
+//! let policy = PssPolicy::builder(PssLevel::Baseline).version(PssVersion::LATEST).build();
+//! let pod = serde_json::json!({
+//!     "kind": "Pod",
+//!     "metadata": {"name": "web"},
+//!     "spec": {"containers": [{"name": "app", "securityContext": {"privileged": true}}]},
+//! });
+//! let outcome = policy.evaluate(&pod);
+//! let violations = outcome.violations();
+//! assert_eq!(violations[0].check.as_str(), "privileged");
+//! assert_eq!(violations[0].paths, ["spec.containers[0].securityContext.privileged"]);
+//! ```
+
+mod error;
+mod pss;
+
+pub use error::Error;
+pub use pss::{CheckId, PssLevel, PssOutcome, PssPolicy, PssPolicyBuilder, PssVersion, Violation};

@@ -1,0 +1,3 @@
+//! Integration tests of custody-policy: one binary, one module per engine.
+
+mod pss;

@@ -1,5 +1,7 @@
-//! Admission policy evaluation for Kubernetes objects: the Pod Security Standards, evaluated
-//! exactly as kubernetes/pod-security-admission does, on plain [`serde_json::Value`] objects.
+//! Admission policy evaluation for Kubernetes objects, on plain [`serde_json::Value`] objects:
+//! the Pod Security Standards, evaluated exactly as kubernetes/pod-security-admission does, and
+//! the building blocks of the Kyverno-compatible engine ([`kyverno`]: the validate pattern
+//! language so far).
 //!
 //! # Overview
 //!
@@ -32,6 +34,7 @@
 //! ```
 
 mod error;
+pub mod kyverno;
 mod pss;
 
 pub use error::Error;

@@ -1,0 +1,11 @@
+//! The Kyverno-compatible policy engine, built up in layers.
+//!
+//! - [`pattern`] is Kyverno's validate pattern language: anchors, wildcards and value operators
+//!   evaluated on plain [`serde_json::Value`] resources. It knows nothing about policies,
+//!   rules, match/exclude or variables; the rule engine built on top of it substitutes
+//!   variables into a pattern first, then compiles it with [`pattern::Pattern::new`] and maps
+//!   each [`pattern::PatternOutcome`] to a rule result (pass, fail, skip).
+//!
+//! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
+
+pub mod pattern;

@@ -8,10 +8,11 @@
 //! because the tests list those results too; the real autogen belongs to the rule engine.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::corpus;
 use custody_policy::kyverno::pattern::{Pattern, PatternOutcome};
 
 /// The policy folders evaluated, relative to the Kyverno corpus.
@@ -59,20 +60,6 @@ const POD_CONTROLLERS: &[&str] = &[
     "ReplicationController",
     "Job",
 ];
-
-fn corpus() -> PathBuf {
-    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        PathBuf::from,
-    );
-    let kyverno = root.join("kyverno");
-    assert!(
-        kyverno.is_dir(),
-        "Kyverno conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        kyverno.display()
-    );
-    kyverno
-}
 
 fn yaml_documents(path: &Path) -> Vec<Value> {
     let text = fs_err::read_to_string(path).expect("corpus file is readable");
@@ -199,7 +186,7 @@ fn evaluate_folder(corpus: &Path, folder: &str, tally: &mut Tally) {
 
 #[test]
 fn kyverno_policy_patterns_give_expected_results() {
-    let corpus = corpus();
+    let corpus = corpus("kyverno");
     let mut tally = Tally::default();
     for folder in POLICIES {
         evaluate_folder(&corpus, folder, &mut tally);

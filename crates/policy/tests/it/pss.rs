@@ -4,22 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::corpus;
 use custody_policy::{CheckId, PssLevel, PssPolicy, PssVersion};
-
-/// The corpus root: `CUSTODY_CONFORMANCE_DIR` or `../shared/conformance` from the repository.
-fn corpus() -> PathBuf {
-    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        PathBuf::from,
-    );
-    let pss = root.join("pss");
-    assert!(
-        pss.is_dir(),
-        "PSS conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        pss.display()
-    );
-    pss
-}
 
 fn sorted_entries(directory: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<_> = fs_err::read_dir(directory)
@@ -50,7 +36,7 @@ fn expected_checks(prefix: &str, level: PssLevel, version: PssVersion) -> Option
 
 #[test]
 fn conformance_fixtures_match_upstream_verdicts() {
-    let root = corpus();
+    let root = corpus("pss");
     let mut total = 0;
     let mut failures = Vec::new();
     for level in [PssLevel::Baseline, PssLevel::Restricted] {

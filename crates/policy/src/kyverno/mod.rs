@@ -5,7 +5,10 @@
 //!   rules, match/exclude or variables; the rule engine built on top of it substitutes
 //!   variables into a pattern first, then compiles it with [`pattern::Pattern::new`] and maps
 //!   each [`pattern::PatternOutcome`] to a rule result (pass, fail, skip).
+//! - [`condition`] is Kyverno's `preconditions` and `deny.conditions`: `any`/`all` blocks of
+//!   key/operator/value conditions, evaluated on values whose variables are substituted.
 //!
 //! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
 
+pub mod condition;
 pub mod pattern;

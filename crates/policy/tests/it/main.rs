@@ -1,5 +1,6 @@
 //! Integration tests of custody-policy: one binary, one module per engine.
 
+mod kyverno_condition;
 mod kyverno_pattern;
 mod pss;
 

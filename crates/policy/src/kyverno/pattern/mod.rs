@@ -41,8 +41,8 @@
 
 mod anchor;
 mod error;
-mod number;
-mod value;
+pub(crate) mod number;
+pub(crate) mod value;
 mod walk;
 mod wildcard;
 

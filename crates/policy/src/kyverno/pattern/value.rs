@@ -142,7 +142,7 @@ impl<'a> Condition<'a> {
 
 /// Splits `a<sep>b` where both sides are a number with an optional unit and no `-`, as
 /// Kyverno's range regexes `^(\d+(\.\d+)?)([^-]*)(!-|-)(\d+(\.\d+)?)([^-]*)$` require.
-fn split_range<'a>(condition: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
+pub(crate) fn split_range<'a>(condition: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
     let (left, right) = condition.split_once(separator)?;
     let endpoint = |side: &str| {
         let digits = side.trim_start_matches(|c: char| c.is_ascii_digit());

@@ -7,8 +7,11 @@
 //!   each [`pattern::PatternOutcome`] to a rule result (pass, fail, skip).
 //! - [`condition`] is Kyverno's `preconditions` and `deny.conditions`: `any`/`all` blocks of
 //!   key/operator/value conditions, evaluated on values whose variables are substituted.
+//! - [`matching`] is Kyverno's `match`/`exclude`: which requests (kind, name, namespace,
+//!   selectors, operation, requester) a rule applies to.
 //!
 //! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
 
 pub mod condition;
+pub mod matching;
 pub mod pattern;

@@ -1,6 +1,7 @@
 //! Integration tests of custody-policy: one binary, one module per engine.
 
 mod kyverno_condition;
+mod kyverno_matching;
 mod kyverno_pattern;
 mod pss;
 

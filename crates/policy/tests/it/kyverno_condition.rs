@@ -5,11 +5,9 @@
 //! <https://kyverno.io/docs/policy-types/cluster-policy/validate/#deny-rules>; where the docs
 //! are silent the expectation follows kyverno/kyverno `pkg/engine/variables/operator/*.go`.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
-use crate::corpus;
+use crate::{collect_yaml, corpus};
 use custody_policy::kyverno::condition::{
     Condition, ConditionBlock, ConditionError, ConditionOutcome, Conditions, FailedCondition,
     Operator,
@@ -340,21 +338,6 @@ fn corpus_condition_blocks_deserialize() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(policies > 100, "only {policies} policies found");
     assert!(blocks > 100, "only {blocks} condition blocks found");
-}
-
-/// The `.yaml`/`.yml` files under `directory`, hidden test folders included.
-fn collect_yaml(directory: &Path, files: &mut Vec<std::path::PathBuf>) {
-    for entry in fs_err::read_dir(directory).expect("corpus folder is readable") {
-        let path = entry.expect("corpus entry is readable").path();
-        if path.is_dir() {
-            collect_yaml(&path, files);
-        } else if path
-            .extension()
-            .is_some_and(|extension| extension == "yaml" || extension == "yml")
-        {
-            files.push(path);
-        }
-    }
 }
 
 /// Every value under a `preconditions` key, and under `conditions` of a `deny` object.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::corpus;
+use crate::{collect_yaml, corpus};
 use custody_policy::kyverno::matching::{
     GroupVersionKind, MatchRequest, MatchResources, Operation, UserInfo, rule_applies,
 };
@@ -571,19 +571,4 @@ fn read_documents(file: &Path) -> Vec<Value> {
     let text = fs_err::read_to_string(file).expect("corpus file is readable");
     serde_saphyr::from_multiple::<Value>(&text)
         .unwrap_or_else(|error| panic!("{} is not YAML: {error}", file.display()))
-}
-
-/// The `.yaml`/`.yml` files under `directory`, hidden test folders included.
-fn collect_yaml(directory: &Path, files: &mut Vec<PathBuf>) {
-    for entry in fs_err::read_dir(directory).expect("corpus folder is readable") {
-        let path = entry.expect("corpus entry is readable").path();
-        if path.is_dir() {
-            collect_yaml(&path, files);
-        } else if path
-            .extension()
-            .is_some_and(|extension| extension == "yaml" || extension == "yml")
-        {
-            files.push(path);
-        }
-    }
 }

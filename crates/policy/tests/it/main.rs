@@ -22,3 +22,18 @@ fn corpus(name: &str) -> PathBuf {
     );
     corpus
 }
+
+/// The `.yaml`/`.yml` files under `directory`, hidden test folders included.
+fn collect_yaml(directory: &Path, files: &mut Vec<PathBuf>) {
+    for entry in fs_err::read_dir(directory).expect("corpus folder is readable") {
+        let path = entry.expect("corpus entry is readable").path();
+        if path.is_dir() {
+            collect_yaml(&path, files);
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "yaml" || extension == "yml")
+        {
+            files.push(path);
+        }
+    }
+}

@@ -195,10 +195,6 @@ impl<'a> Offenders<'a> {
         self.paths.push(pod.path(relative));
     }
 
-    fn is_empty(&self) -> bool {
-        self.paths.is_empty()
-    }
-
     /// `container "a"` / `containers "a", "b"`.
     fn containers_phrase(&self) -> String {
         format!(
@@ -217,12 +213,22 @@ impl<'a> Offenders<'a> {
         }
     }
 
-    fn fail(self, reason: &'static str, detail: String) -> Failure {
-        Failure {
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The check's failure, or `None` when nothing offended; `describe` gives the upstream
+    /// reason and detail for the offenders found.
+    fn fail(self, describe: impl FnOnce(&Self) -> (&'static str, String)) -> Option<Failure> {
+        if self.is_empty() {
+            return None;
+        }
+        let (reason, detail) = describe(&self);
+        Some(Failure {
             reason,
             detail,
             paths: self.paths,
-        }
+        })
     }
 }
 
@@ -240,10 +246,7 @@ fn host_namespaces(pod: &PodSpec<'_>) -> Option<Failure> {
             detail.push(format!("{key}=true"));
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    Some(offenders.fail("host namespaces", detail.join(", ")))
+    offenders.fail(|_| ("host namespaces", detail.join(", ")))
 }
 
 /// `privileged` (baseline, v1.0): no container may set `securityContext.privileged=true`.
@@ -254,14 +257,13 @@ fn privileged(pod: &PodSpec<'_>) -> Option<Failure> {
             offenders.container(&container, "securityContext.privileged");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must not set securityContext.privileged=true",
-        offenders.containers_phrase()
-    );
-    Some(offenders.fail("privileged", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must not set securityContext.privileged=true",
+            offenders.containers_phrase()
+        );
+        ("privileged", detail)
+    })
 }
 
 /// Capabilities a baseline container may add (Docker's default set).
@@ -308,15 +310,14 @@ fn capabilities_baseline(pod: &PodSpec<'_>) -> Option<Failure> {
     let mut offenders = Offenders::default();
     let mut forbidden = Vec::new();
     added_capabilities(pod, BASELINE_CAPABILITIES, &mut offenders, &mut forbidden);
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must not include {} in securityContext.capabilities.add",
-        offenders.containers_phrase(),
-        join_quote(&forbidden)
-    );
-    Some(offenders.fail("non-default capabilities", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must not include {} in securityContext.capabilities.add",
+            offenders.containers_phrase(),
+            join_quote(&forbidden)
+        );
+        ("non-default capabilities", detail)
+    })
 }
 
 /// `hostPathVolumes` (baseline, v1.0): no `hostPath` volumes.
@@ -357,17 +358,16 @@ fn host_ports(pod: &PodSpec<'_>) -> Option<Failure> {
             }
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} {} {} {}",
-        offenders.containers_phrase(),
-        pluralize("uses", "use", offenders.containers.len()),
-        pluralize("hostPort", "hostPorts", ports.len()),
-        ports.join(", ")
-    );
-    Some(offenders.fail("hostPort", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} {} {} {}",
+            offenders.containers_phrase(),
+            pluralize("uses", "use", offenders.containers.len()),
+            pluralize("hostPort", "hostPorts", ports.len()),
+            ports.join(", ")
+        );
+        ("hostPort", detail)
+    })
 }
 
 /// `hostProbesAndHostLifecycle` (baseline, v1.34): probes and lifecycle handlers must not set
@@ -403,21 +403,20 @@ fn host_probes_and_lifecycle(pod: &PodSpec<'_>) -> Option<Failure> {
             }
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} {} {} {}",
-        offenders.containers_phrase(),
-        pluralize("uses", "use", offenders.containers.len()),
-        pluralize(
-            "probe or lifecycle host",
-            "probe or lifecycle hosts",
-            hosts.len()
-        ),
-        join_quote(&hosts)
-    );
-    Some(offenders.fail("probe or lifecycle host", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} {} {} {}",
+            offenders.containers_phrase(),
+            pluralize("uses", "use", offenders.containers.len()),
+            pluralize(
+                "probe or lifecycle host",
+                "probe or lifecycle hosts",
+                hosts.len()
+            ),
+            join_quote(&hosts)
+        );
+        ("probe or lifecycle host", detail)
+    })
 }
 
 const APP_ARMOR_ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -461,15 +460,14 @@ fn app_armor_profile(pod: &PodSpec<'_>) -> Option<Failure> {
         ));
         offenders.paths.append(&mut field_setters.paths);
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let reason = pluralize(
-        "forbidden AppArmor profile",
-        "forbidden AppArmor profiles",
-        forbidden.len(),
-    );
-    Some(offenders.fail(reason, forbidden.join(", ")))
+    offenders.fail(|_| {
+        let reason = pluralize(
+            "forbidden AppArmor profile",
+            "forbidden AppArmor profiles",
+            forbidden.len(),
+        );
+        (reason, forbidden.join(", "))
+    })
 }
 
 /// `seLinuxOptions` (baseline): the type must be one of `types`; user and role must be empty.
@@ -511,29 +509,28 @@ fn se_linux_options(pod: &PodSpec<'_>, types: &[&str]) -> Option<Failure> {
             offenders.container(&container, "securityContext.seLinuxOptions");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let mut data = Vec::new();
-    if !bad_types.is_empty() {
-        data.push(format!(
-            "{} {}",
-            pluralize("type", "types", bad_types.len()),
-            join_quote(&bad_types)
-        ));
-    }
-    if set_user {
-        data.push("user may not be set".to_owned());
-    }
-    if set_role {
-        data.push("role may not be set".to_owned());
-    }
-    let detail = format!(
-        "{} set forbidden securityContext.seLinuxOptions: {}",
-        offenders.setters_phrase(),
-        data.join("; ")
-    );
-    Some(offenders.fail("seLinuxOptions", detail))
+    offenders.fail(|offenders| {
+        let mut data = Vec::new();
+        if !bad_types.is_empty() {
+            data.push(format!(
+                "{} {}",
+                pluralize("type", "types", bad_types.len()),
+                join_quote(&bad_types)
+            ));
+        }
+        if set_user {
+            data.push("user may not be set".to_owned());
+        }
+        if set_role {
+            data.push("role may not be set".to_owned());
+        }
+        let detail = format!(
+            "{} set forbidden securityContext.seLinuxOptions: {}",
+            offenders.setters_phrase(),
+            data.join("; ")
+        );
+        ("seLinuxOptions", detail)
+    })
 }
 
 /// `seLinuxOptions` v1.0: `container_t`, `container_init_t`, `container_kvm_t`.
@@ -573,15 +570,14 @@ fn proc_mount(pod: &PodSpec<'_>, allowed: &[&str]) -> Option<Failure> {
             insert_sorted(&mut types, kind);
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must not set securityContext.procMount to {}",
-        offenders.containers_phrase(),
-        join_quote(&types)
-    );
-    Some(offenders.fail("procMount", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must not set securityContext.procMount to {}",
+            offenders.containers_phrase(),
+            join_quote(&types)
+        );
+        ("procMount", detail)
+    })
 }
 
 /// `procMount` v1.0: only `Default`.
@@ -618,15 +614,14 @@ fn seccomp_baseline_annotations(pod: &PodSpec<'_>) -> Option<Failure> {
             forbidden.push(format!("{key}=\"unconfined\""));
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "forbidden {} {}",
-        pluralize("annotation", "annotations", forbidden.len()),
-        forbidden.join(", ")
-    );
-    Some(offenders.fail("seccompProfile", detail))
+    offenders.fail(|_| {
+        let detail = format!(
+            "forbidden {} {}",
+            pluralize("annotation", "annotations", forbidden.len()),
+            forbidden.join(", ")
+        );
+        ("seccompProfile", detail)
+    })
 }
 
 fn seccomp_type(context: &Value) -> &Value {
@@ -644,14 +639,13 @@ fn seccomp_baseline_fields(pod: &PodSpec<'_>) -> Option<Failure> {
             offenders.container(&container, "securityContext.seccompProfile.type");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must not set securityContext.seccompProfile.type to \"Unconfined\"",
-        offenders.setters_phrase()
-    );
-    Some(offenders.fail("seccompProfile", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must not set securityContext.seccompProfile.type to \"Unconfined\"",
+            offenders.setters_phrase()
+        );
+        ("seccompProfile", detail)
+    })
 }
 
 const SYSCTLS_1_0: &[&str] = &[
@@ -743,14 +737,13 @@ fn windows_host_process(pod: &PodSpec<'_>) -> Option<Failure> {
             offenders.container(&container, "securityContext.windowsOptions.hostProcess");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must not set securityContext.windowsOptions.hostProcess=true",
-        offenders.setters_phrase()
-    );
-    Some(offenders.fail("hostProcess", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must not set securityContext.windowsOptions.hostProcess=true",
+            offenders.setters_phrase()
+        );
+        ("hostProcess", detail)
+    })
 }
 
 /// `allowPrivilegeEscalation` (restricted, v1.8): every container sets it to false explicitly.
@@ -762,14 +755,13 @@ fn allow_privilege_escalation_1_8(pod: &PodSpec<'_>) -> Option<Failure> {
             offenders.container(&container, "securityContext.allowPrivilegeEscalation");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!(
-        "{} must set securityContext.allowPrivilegeEscalation=false",
-        offenders.containers_phrase()
-    );
-    Some(offenders.fail("allowPrivilegeEscalation != false", detail))
+    offenders.fail(|offenders| {
+        let detail = format!(
+            "{} must set securityContext.allowPrivilegeEscalation=false",
+            offenders.containers_phrase()
+        );
+        ("allowPrivilegeEscalation != false", detail)
+    })
 }
 
 /// `allowPrivilegeEscalation` v1.25: Windows pods are exempt.
@@ -942,11 +934,10 @@ fn run_as_user(pod: &PodSpec<'_>) -> Option<Failure> {
             offenders.container(&container, "securityContext.runAsUser");
         }
     }
-    if offenders.is_empty() {
-        return None;
-    }
-    let detail = format!("{} must not set runAsUser=0", offenders.setters_phrase());
-    Some(offenders.fail("runAsUser=0", detail))
+    offenders.fail(|offenders| {
+        let detail = format!("{} must not set runAsUser=0", offenders.setters_phrase());
+        ("runAsUser=0", detail)
+    })
 }
 
 /// `seccompProfile_restricted` (restricted, v1.19): the pod sets `seccompProfile.type` to

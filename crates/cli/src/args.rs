@@ -20,7 +20,7 @@ pub(crate) use image::{
     AttestArgs, Format, SignArgs, VerifyArgs, VerifyAttestationArgs, VerifyOutput,
 };
 pub(crate) use key::{GenerateArgs, ImportArgs, KeyCommand, PublicKeyArgs};
-pub(crate) use policy::{PolicyCommand, PssArgs, PssFormat};
+pub(crate) use policy::{ApplyArgs, PolicyCommand, PolicyFormat, PssArgs, PssFormat, TestArgs};
 pub(crate) use verification::VerificationArgs;
 
 /// Secure a Kubernetes software supply chain, from source to runtime.

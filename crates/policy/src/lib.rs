@@ -35,6 +35,7 @@
 
 mod error;
 pub mod kyverno;
+pub mod manifest;
 mod pss;
 
 pub use error::Error;

@@ -8,6 +8,7 @@ mod commits;
 mod db;
 mod image;
 mod key;
+mod kyverno;
 mod policy;
 mod sbom;
 mod scan;

@@ -2,9 +2,9 @@
 //! [`PssPolicy`], and prints a table or JSON.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::bail;
+use custody_policy::manifest::{collect_files, read_objects};
 use custody_policy::{PssLevel, PssOutcome, PssPolicy, PssVersion, Violation};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,14 +13,12 @@ use super::ExitStatus;
 use crate::args::{PolicyCommand, PssArgs, PssFormat};
 use crate::{printer, render};
 
-/// Largest manifest file read: Kubernetes objects are limited to 1.5 MiB by etcd, so a bundle
-/// of many fits well under this, and a hostile file cannot exhaust memory.
-const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Runs `custody policy`.
 pub(crate) fn policy(command: &PolicyCommand, quiet: bool) -> anyhow::Result<ExitStatus> {
     match command {
         PolicyCommand::Pss(args) => pss(args, quiet),
+        PolicyCommand::Apply(args) => super::kyverno::apply(args, quiet),
+        PolicyCommand::Test(args) => super::kyverno::test(args, quiet),
     }
 }
 
@@ -34,7 +32,7 @@ fn pss(args: &PssArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     }
     let mut objects = Vec::new();
     for file in &files {
-        for (document, object) in read_documents(file)?.into_iter().enumerate() {
+        for (document, object) in read_objects(file)?.into_iter().enumerate() {
             let outcome = policy.evaluate(&object);
             objects.push(ObjectResult::new(file, document + 1, &object, outcome));
         }
@@ -78,87 +76,6 @@ fn pss(args: &PssArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Findings(1)
     })
-}
-
-/// Adds `path` if it is a file, or the manifests under it (sorted, recursively) if it is a
-/// directory. Symbolic links inside directories are not followed.
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let metadata = fs_err::metadata(path)?;
-    if !metadata.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries = fs_err::read_dir(path)?.collect::<Result<Vec<_>, _>>()?;
-    entries.sort_by_key(fs_err::DirEntry::path);
-    for entry in entries {
-        let file_type = entry.file_type()?;
-        let child = entry.path();
-        if file_type.is_dir() {
-            collect_files(&child, files)?;
-        } else if file_type.is_file() && is_manifest(&child) {
-            files.push(child);
-        }
-    }
-    Ok(())
-}
-
-fn is_manifest(path: &Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| matches!(extension, "yaml" | "yml" | "json"))
-}
-
-/// The objects of a file: every YAML document (or the one JSON value), with `List` objects
-/// replaced by their items and empty documents dropped.
-fn read_documents(path: &Path) -> anyhow::Result<Vec<Value>> {
-    let size = fs_err::metadata(path)?.len();
-    if size > MAX_MANIFEST_BYTES {
-        bail!(
-            "{} is {size} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest may have",
-            path.display()
-        );
-    }
-    let text = fs_err::read_to_string(path)?;
-    let documents: Vec<Value> = if path
-        .extension()
-        .is_some_and(|extension| extension == "json")
-    {
-        let value = serde_json::from_str(&text).map_err(|error| {
-            anyhow::anyhow!(
-                "{}:{}:{}: invalid JSON: {error}",
-                path.display(),
-                error.line(),
-                error.column()
-            )
-        })?;
-        vec![value]
-    } else {
-        serde_saphyr::from_multiple(&text).map_err(|error| match error.location() {
-            Some(location) => anyhow::anyhow!(
-                "{}:{}:{}: invalid YAML: {error}",
-                path.display(),
-                location.line(),
-                location.column()
-            ),
-            None => anyhow::anyhow!("{}: invalid YAML: {error}", path.display()),
-        })?
-    };
-    let mut objects = Vec::with_capacity(documents.len());
-    for document in documents {
-        match document {
-            Value::Null => {}
-            Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
-                let items = map
-                    .get("items")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                objects.extend(items);
-            }
-            other => objects.push(other),
-        }
-    }
-    Ok(objects)
 }
 
 /// The verdict on one object, as printed.

@@ -295,23 +295,55 @@ pub enum ConditionOutcome {
 impl Conditions {
     /// Evaluates both blocks on already-substituted keys and values.
     pub fn evaluate(&self) -> ConditionOutcome {
+        let outcome: Result<_, std::convert::Infallible> =
+            self.evaluate_with(|condition| Ok(condition.holds()));
+        match outcome {
+            Ok(outcome) => outcome,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Evaluates both blocks in Kyverno's order, asking `holds` about each condition only when
+    /// its verdict matters: `any` stops at the first condition that holds, `all` at the first
+    /// that does not. The rule engine substitutes a condition's variables inside `holds`, so
+    /// an unresolved variable in a condition that is never reached is not an error, as in
+    /// Kyverno's `pkg/engine/variables/evaluate.go`.
+    ///
+    /// # Errors
+    ///
+    /// The first error `holds` returns.
+    pub fn evaluate_with<E>(
+        &self,
+        mut holds: impl FnMut(&Condition) -> Result<bool, E>,
+    ) -> Result<ConditionOutcome, E> {
         let failed = |(index, condition): (usize, &Condition)| FailedCondition {
             index,
             message: condition.message.clone(),
         };
-        if !self.any.is_empty() && !self.any.iter().any(Condition::holds) {
-            return ConditionOutcome::Failed {
-                block: ConditionBlock::Any,
-                conditions: self.any.iter().enumerate().map(failed).collect(),
-            };
+        if !self.any.is_empty() {
+            let mut any_holds = false;
+            for condition in &self.any {
+                if holds(condition)? {
+                    any_holds = true;
+                    break;
+                }
+            }
+            if !any_holds {
+                return Ok(ConditionOutcome::Failed {
+                    block: ConditionBlock::Any,
+                    conditions: self.any.iter().enumerate().map(failed).collect(),
+                });
+            }
         }
-        match self.all.iter().enumerate().find(|(_, c)| !c.holds()) {
-            Some(first) => ConditionOutcome::Failed {
-                block: ConditionBlock::All,
-                conditions: vec![failed(first)],
-            },
-            None => ConditionOutcome::Passed,
+        for (index, condition) in self.all.iter().enumerate() {
+            if !holds(condition)? {
+                return Ok(ConditionOutcome::Failed {
+                    block: ConditionBlock::All,
+                    conditions: vec![failed((index, condition))],
+                });
+            }
         }
+        Ok(ConditionOutcome::Passed)
     }
 }
 

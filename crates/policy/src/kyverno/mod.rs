@@ -9,9 +9,22 @@
 //!   key/operator/value conditions, evaluated on values whose variables are substituted.
 //! - [`matching`] is Kyverno's `match`/`exclude`: which requests (kind, name, namespace,
 //!   selectors, operation, requester) a rule applies to.
+//! - [`mutate`] is Kyverno's mutate patches: `patchStrategicMerge` with its anchors and
+//!   `patchesJson6902`, applied to resources once variables are substituted.
+//! - [`jmespath`] is JMESPath with Kyverno's custom functions; [`variables`] substitutes the
+//!   `{{ ... }}` and `$(...)` of a policy fragment from the context document.
 //!
 //! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
 
+pub mod autogen;
 pub mod condition;
+pub mod context;
+pub mod engine;
+pub mod jmespath;
 pub mod matching;
+pub mod mutate;
 pub mod pattern;
+pub mod policy;
+mod scope;
+pub mod test_suite;
+pub mod variables;

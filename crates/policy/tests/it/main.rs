@@ -1,8 +1,13 @@
 //! Integration tests of custody-policy: one binary, one module per engine.
 
+mod kyverno_autogen;
 mod kyverno_condition;
+mod kyverno_jmespath;
 mod kyverno_matching;
+mod kyverno_mutate;
 mod kyverno_pattern;
+mod kyverno_tests;
+mod kyverno_variables;
 mod pss;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use custody_policy::kyverno::context::{UserInfoFile, Values};
+use custody_policy::kyverno::context::{UserInfoFile, Values, default_namespace};
 use custody_policy::kyverno::engine::{self, Request, RuleResponse, RuleStatus};
 use custody_policy::kyverno::matching::{Operation, UserInfo};
 use custody_policy::kyverno::policy::Policy;
@@ -92,7 +92,10 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
         let mut files = Vec::new();
         collect_files(path, &mut files)?;
         for file in files {
-            resources.extend(read_objects(&file)?);
+            resources.extend(read_objects(&file)?.into_iter().map(|mut resource| {
+                default_namespace(&mut resource);
+                resource
+            }));
         }
     }
     let values: Values = match &args.values {
@@ -113,32 +116,28 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
             .as_str()
             .unwrap_or("default");
         let namespace_labels = values.namespace_labels(namespace);
-        let mut current = resource.clone();
-        for policy in &policies {
-            let request = Request {
-                resource: &current,
-                old_resource: None,
-                operation: Operation::Create,
-                user: &user,
-                namespace_labels: &namespace_labels,
-                values: &values,
-            };
-            let response = engine::apply(policy, &request);
+        let request = Request {
+            resource,
+            old_resource: None,
+            operation: Operation::Create,
+            user: &user,
+            namespace_labels: &namespace_labels,
+            values: &values,
+        };
+        let responses = engine::apply_all(&policies, &request);
+        let mut patched = None;
+        for (policy, response) in policies.iter().zip(responses) {
             for rule in response.rules {
                 report.summary.add(rule.status);
                 report.results.push(ApplyResult {
                     policy: policy.name.clone(),
-                    resource: ResourceId::of(&current),
+                    resource: ResourceId::of(resource),
                     response: rule,
                 });
             }
-            if let Some(patched) = response.patched {
-                current = patched;
-            }
+            patched = response.patched.or(patched);
         }
-        if current != *resource {
-            report.patched.push(current);
-        }
+        report.patched.extend(patched);
     }
     match args.format {
         PolicyFormat::Json => printer::with_output(None, |out| render::json(&report, out))?,

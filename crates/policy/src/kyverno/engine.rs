@@ -18,7 +18,6 @@
 //! name, never a verdict. A rule that cannot be evaluated (an unresolved variable in a pattern,
 //! a context entry that needs the cluster) answers [`RuleStatus::Error`] with the reason.
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
@@ -34,7 +33,7 @@ use super::policy::{
     FailureAction, MutatePatch, PatternTemplate, PodSecurity, Policy, Rule, RuleKind, Validate,
     ValidateCheck, ValidateForeach,
 };
-use super::scope::Scope;
+use super::scope::{Interpreter, Scope};
 
 /// Deepest `foreach` nesting evaluated; policies are untrusted and nesting drives recursion.
 const MAX_FOREACH_DEPTH: usize = 8;
@@ -102,7 +101,7 @@ pub struct RuleResponse {
 }
 
 /// What one policy said about one request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyResponse {
     /// The responses of the rules that applied, mutate rules first.
     pub rules: Vec<RuleResponse>,
@@ -119,48 +118,62 @@ impl Serialize for FailureAction {
 /// Applies `policy` to `request`: mutate rules, then validate rules on the patched resource.
 #[must_use]
 pub fn apply(policy: &Policy, request: &Request<'_>) -> PolicyResponse {
-    let mut response = PolicyResponse {
-        rules: Vec::new(),
-        patched: None,
-    };
-    if let Some(namespace) = &policy.namespace
-        && request.resource["metadata"]["namespace"].as_str() != Some(namespace)
-    {
-        return response;
+    let mut responses = apply_all(std::slice::from_ref(policy), request);
+    responses.pop().unwrap_or_default()
+}
+
+/// Applies `policies` to `request` as admission does: the mutate rules of every policy first,
+/// in order, each on the resource the previous ones patched; then the validate rules of every
+/// policy on the final resource. One response per policy, in order; the request's document is
+/// built once for all of them.
+#[must_use]
+pub fn apply_all(policies: &[Policy], request: &Request<'_>) -> Vec<PolicyResponse> {
+    let mut responses = vec![PolicyResponse::default(); policies.len()];
+    let mut patched: Option<Value> = None;
+    for (policy, response) in policies.iter().zip(&mut responses) {
+        if !policy.selects(request.resource) {
+            continue;
+        }
+        for rule in &policy.rules {
+            if let RuleKind::Mutate(mutate) = &rule.kind {
+                let resource = patched.as_ref().unwrap_or(request.resource);
+                let subject = Subject::new(request, resource);
+                let evaluation = Evaluation {
+                    policy,
+                    rule,
+                    subject: &subject,
+                };
+                if let Some((rule_response, result)) = evaluation.mutate(&mutate.patch) {
+                    response.rules.push(rule_response);
+                    if let Some(result) = result {
+                        response.patched = Some(result.clone());
+                        patched = Some(result);
+                    }
+                }
+            }
+        }
     }
-    for rule in &policy.rules {
-        if let RuleKind::Mutate(mutate) = &rule.kind {
-            let resource = response.patched.as_ref().unwrap_or(request.resource);
-            let subject = Subject::new(request, resource);
+    let resource = patched.as_ref().unwrap_or(request.resource);
+    let subject = Subject::new(request, resource);
+    for (policy, response) in policies.iter().zip(&mut responses) {
+        if !policy.selects(request.resource) {
+            continue;
+        }
+        for rule in &policy.rules {
             let evaluation = Evaluation {
                 policy,
                 rule,
                 subject: &subject,
             };
-            if let Some((rule_response, patched)) = evaluation.mutate(&mutate.patch) {
-                response.rules.push(rule_response);
-                if let Some(patched) = patched {
-                    response.patched = Some(patched);
-                }
-            }
+            let rule_response = match &rule.kind {
+                RuleKind::Mutate(_) => continue,
+                RuleKind::Validate(validate) => evaluation.validate(validate),
+                RuleKind::Unsupported(feature) => evaluation.unsupported(feature),
+            };
+            response.rules.extend(rule_response);
         }
     }
-    let resource = response.patched.as_ref().unwrap_or(request.resource);
-    let subject = Subject::new(request, resource);
-    for rule in &policy.rules {
-        let evaluation = Evaluation {
-            policy,
-            rule,
-            subject: &subject,
-        };
-        let rule_response = match &rule.kind {
-            RuleKind::Mutate(_) => continue,
-            RuleKind::Validate(validate) => evaluation.validate(validate),
-            RuleKind::Unsupported(feature) => evaluation.unsupported(feature),
-        };
-        response.rules.extend(rule_response);
-    }
-    response
+    responses
 }
 
 /// One resource under evaluation and what every rule on it shares: what match blocks see, and
@@ -170,6 +183,7 @@ struct Subject<'a> {
     resource: &'a Value,
     matched: MatchRequest<'a>,
     document: OnceCell<Value>,
+    interpreter: Interpreter,
 }
 
 impl<'a> Subject<'a> {
@@ -183,6 +197,7 @@ impl<'a> Subject<'a> {
             resource,
             matched,
             document: OnceCell::new(),
+            interpreter: Interpreter::new(),
         }
     }
 
@@ -262,13 +277,13 @@ impl Evaluation<'_> {
         let mut supplied = values
             .for_rule(&self.policy.name, &self.rule.name, self.subject.name())
             .peekable();
-        let mut scope = Scope::new(Cow::Borrowed(self.subject.document()));
+        let mut scope = Scope::shared(self.subject.document(), &self.subject.interpreter);
         if self.rule.context.is_empty() && supplied.peek().is_none() {
             return Ok(scope);
         }
         self.load_context(&self.rule.context, &mut scope)?;
         for (key, value) in supplied {
-            scope.set(key, value.clone());
+            scope.set(key, value)?;
         }
         Ok(scope)
     }
@@ -280,7 +295,7 @@ impl Evaluation<'_> {
             if let Some(variable) = entry.get("variable") {
                 let value = load_variable(variable, scope)
                     .map_err(|error| format!("context entry `{name}`: {error}"))?;
-                scope.set(name, value);
+                scope.set(name, &value)?;
                 continue;
             }
             let source = ["apiCall", "configMap", "imageRegistry", "globalReference"]
@@ -407,7 +422,10 @@ impl Evaluation<'_> {
                 Err(error) => return Verdict::Error(error),
             };
             for (index, element) in elements.iter().enumerate() {
-                let mut element_scope = element_scope(scope, element, index, depth);
+                let mut element_scope = match element_scope(scope, element, index, depth) {
+                    Ok(element_scope) => element_scope,
+                    Err(error) => return Verdict::Error(error),
+                };
                 if let Err(error) = self.load_context(&block.context, &mut element_scope) {
                     return Verdict::Error(error);
                 }
@@ -490,8 +508,8 @@ impl Evaluation<'_> {
                     }
                     for (index, element) in elements {
                         // Each element sees the resource as the previous elements patched it.
-                        let mut element_scope = element_scope(scope, &element, index, depth);
-                        element_scope.set("request.object", current.clone());
+                        let mut element_scope = element_scope(scope, &element, index, depth)?;
+                        element_scope.set("request.object", &current)?;
                         self.load_context(&block.context, &mut element_scope)?;
                         if preconditions(block.preconditions.as_ref(), &element_scope)?.is_some() {
                             continue;
@@ -582,17 +600,20 @@ fn evaluate_list(list: &str, scope: &Scope<'_>) -> Result<Vec<Value>, String> {
 
 /// The scope of one foreach element: `element`, `elementIndex`, and the numbered forms Kyverno
 /// keeps for each nesting level (`element0`, `elementIndex0`, ...).
-fn element_scope(scope: &Scope<'_>, element: &Value, index: usize, depth: usize) -> Scope<'static> {
-    scope.derive(|document| {
-        for (path, value) in [
-            ("element".to_owned(), element.clone()),
-            ("elementIndex".to_owned(), Value::from(index)),
-            (format!("element{depth}"), element.clone()),
-            (format!("elementIndex{depth}"), Value::from(index)),
-        ] {
-            super::context::set_path(document, &path, value);
-        }
-    })
+fn element_scope(
+    scope: &Scope<'_>,
+    element: &Value,
+    index: usize,
+    depth: usize,
+) -> Result<Scope<'static>, String> {
+    let (numbered_element, numbered_index) =
+        (format!("element{depth}"), format!("elementIndex{depth}"));
+    scope.derive(&[
+        ("element", element.clone()),
+        ("elementIndex", Value::from(index)),
+        (&numbered_element, element.clone()),
+        (&numbered_index, Value::from(index)),
+    ])
 }
 
 fn type_name(value: &Value) -> &'static str {

@@ -516,11 +516,31 @@ impl<'a> KindSelector<'a> {
     /// that is a version (`v1`, `v2beta1`) or `*` makes the next one the kind; a selector of
     /// more than four segments selects nothing.
     fn parse(selector: &'a str) -> Self {
-        let mut parts: Vec<&str> = selector.split('/').collect();
-        if let Some(last) = parts.pop() {
-            parts.extend(last.split('.'));
+        // At most four segments are meaningful; a fifth marks the selector invalid. Kept on
+        // the stack: match blocks are checked for every rule of every request.
+        let mut parts = [""; 5];
+        let mut count = 0;
+        let (head, last) = selector
+            .rsplit_once('/')
+            .map_or(("", selector), |(head, last)| (head, last));
+        let segments = (!head.is_empty() || selector.starts_with('/'))
+            .then(|| head.split('/'))
+            .into_iter()
+            .flatten()
+            .chain(last.split('.'));
+        for segment in segments {
+            match parts.get_mut(count) {
+                Some(slot) => *slot = segment,
+                None => break,
+            }
+            count += 1;
         }
-        let (group, version, kind, subresource) = match parts.as_slice() {
+        // Five segments are one too many: nothing matches them.
+        let parts = parts
+            .get(..count)
+            .filter(|parts| parts.len() < 5)
+            .unwrap_or(&[]);
+        let (group, version, kind, subresource) = match parts {
             [kind] => ("*", "*", *kind, ""),
             ["*", "*"] => ("*", "*", "*", "*"),
             ["*", subresource] if subresource.to_lowercase() == *subresource => {

@@ -322,6 +322,17 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// Whether the policy may apply to `resource`: a namespaced `Policy` only applies to
+    /// resources in its own namespace.
+    #[must_use]
+    pub fn selects(&self, resource: &Value) -> bool {
+        self.namespace
+            .as_deref()
+            .is_none_or(|namespace| resource["metadata"]["namespace"].as_str() == Some(namespace))
+    }
+}
+
 /// Reads the parts of one policy, naming it and the JSON path in every error.
 struct Reader<'a> {
     policy: &'a str,

@@ -1,9 +1,10 @@
-//! The variables one rule (or one foreach element) sees: its JSON document and the
-//! interpreter's form of it, converted once and only when an expression needs it.
+//! The variables one rule (or one foreach element) sees, in the interpreter's form.
 //!
-//! Most rules of published policies hold no variables at all; for them the engine never builds
-//! a document. A rule that does gets the request's document (shared by every rule of the
-//! request), extended with its context entries and the user's values only when it has any.
+//! Most rules of published policies hold no variables at all; for them the engine never
+//! converts anything. The request's document is converted once, on first use, and shared by
+//! every rule of the request; a rule's context entries and values, and a foreach element, are
+//! bound on top of it by copying only the objects along their path
+//! ([`VariableContext::with`]), so binding costs nothing in the size of the request.
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -11,42 +12,65 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use super::condition::{ConditionOutcome, Conditions};
-use super::context::set_path;
 use super::variables::{VariableContext, has_variables};
 
+/// The interpreter's form of a shared document, converted on first use.
+pub(super) type Interpreter = OnceCell<Result<VariableContext, String>>;
+
 /// A rule's variables.
-pub(super) struct Scope<'a> {
-    document: Cow<'a, Value>,
-    interpreter: OnceCell<Result<VariableContext, String>>,
+pub(super) enum Scope<'a> {
+    /// The request's document, unchanged, with its shared converted form.
+    Shared {
+        /// The document.
+        document: &'a Value,
+        /// Its converted form.
+        interpreter: &'a Interpreter,
+    },
+    /// A document with bindings of its own.
+    Bound(VariableContext),
 }
 
 impl<'a> Scope<'a> {
-    /// A scope over `document`.
-    pub(super) fn new(document: Cow<'a, Value>) -> Self {
-        Self {
+    /// A scope over the shared `document`.
+    pub(super) fn shared(document: &'a Value, interpreter: &'a Interpreter) -> Self {
+        Self::Shared {
             document,
-            interpreter: OnceCell::new(),
+            interpreter,
         }
     }
 
-    /// A copy of this scope with `edits` applied to the document: a foreach element's scope.
-    pub(super) fn derive(&self, edits: impl FnOnce(&mut Value)) -> Scope<'static> {
-        let mut document = self.document.as_ref().clone();
-        edits(&mut document);
-        Scope::new(Cow::Owned(document))
-    }
-
-    /// Sets `value` at the dotted `path` of the document.
-    pub(super) fn set(&mut self, path: &str, value: Value) {
-        set_path(self.document.to_mut(), path, value);
-        self.interpreter = OnceCell::new();
-    }
-
     fn interpreter(&self) -> Result<&VariableContext, String> {
-        self.interpreter
-            .get_or_init(|| VariableContext::new(&self.document).map_err(|error| error.to_string()))
-            .as_ref()
-            .map_err(Clone::clone)
+        match self {
+            Self::Shared {
+                document,
+                interpreter,
+            } => interpreter
+                .get_or_init(|| VariableContext::new(document).map_err(|error| error.to_string()))
+                .as_ref()
+                .map_err(Clone::clone),
+            Self::Bound(context) => Ok(context),
+        }
+    }
+
+    /// Binds `value` at the dotted `path`.
+    pub(super) fn set(&mut self, path: &str, value: &Value) -> Result<(), String> {
+        let bound = self
+            .interpreter()?
+            .with(path, value)
+            .map_err(|error| error.to_string())?;
+        *self = Self::Bound(bound);
+        Ok(())
+    }
+
+    /// A new scope with `bindings` added: a foreach element's scope.
+    pub(super) fn derive(&self, bindings: &[(&str, Value)]) -> Result<Scope<'static>, String> {
+        let mut context = self.interpreter()?.clone();
+        for (path, value) in bindings {
+            context = context
+                .with(path, value)
+                .map_err(|error| error.to_string())?;
+        }
+        Ok(Scope::Bound(context))
     }
 
     /// `fragment` with its variables substituted; borrowed when it has none.

@@ -12,19 +12,31 @@ use super::anchor::Anchor;
 /// `?` exactly one character; every other character matches itself.
 #[must_use]
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
+    // Policies and resources are nearly always ASCII: match bytes without allocating.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let text: Vec<char> = text.chars().collect();
+    glob(&pattern, &text, '*', '?')
+}
+
+/// Glob matching over any symbols: `star` matches any run, `any` one symbol.
+fn glob<T: Copy + PartialEq>(pattern: &[T], text: &[T], star_symbol: T, any: T) -> bool {
     let (mut p, mut t) = (0, 0);
     // Position of the last `*` seen and the text position it was tried at: on a mismatch the
     // star swallows one more character (linear backtracking, no recursion).
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(&c) if c == star_symbol => {
                 star = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == '?' || text.get(t) == Some(&c) => {
+            Some(&c) if c == any || text.get(t) == Some(&c) => {
                 p += 1;
                 t += 1;
             }
@@ -40,7 +52,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     }
     pattern
         .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+        .is_some_and(|rest| rest.iter().all(|&c| c == star_symbol))
 }
 
 /// Whether `text` contains a wildcard character.

@@ -149,5 +149,6 @@ evaluate is reported as unsupported with the feature's name.
 JSON output: [{\"path\", \"name\", \"cases\": [{\"policy\", \"rule\", \"kind\", \"resource\",
 \"expected\", \"actual\", \"status\": passed|failed|unsupported, \"message\"}]}].
 
-Exit status: 0 when every case passed; 1 when any failed or is unsupported; 2 when a test file,
-policy or resource cannot be read (reported with its file, line and column).";
+Exit status: 0 when every case passed; 1 when any failed or is unsupported (a policy, resource
+or values file that cannot be read fails its test's cases, with its file, line and column); 2
+when a test file itself cannot be read or no test file is found.";

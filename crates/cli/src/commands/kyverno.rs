@@ -222,7 +222,7 @@ pub(crate) fn test(args: &TestArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             Ok(report) => reports.push(report),
             Err(error) => {
                 broken += 1;
-                printer::warn(&format!("{}: {error:#}", file.display()));
+                printer::warn(&format!("{error:#}"));
             }
         }
     }

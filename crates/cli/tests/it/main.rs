@@ -12,6 +12,7 @@ mod formats;
 mod help;
 mod image;
 mod key;
+mod kyverno;
 mod policy;
 mod scan;
 mod sign_image;

@@ -88,6 +88,7 @@ impl RuleStatus {
 
 /// What one rule said about one request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleResponse {
     /// The rule's name.
     pub rule: String,
@@ -319,6 +320,9 @@ impl Evaluation<'_> {
     }
 
     fn validate(&self, validate: &Validate) -> Option<RuleResponse> {
+        if let ValidateCheck::Unsupported(feature) = &validate.check {
+            return self.unsupported(feature);
+        }
         if !self.applies() {
             return None;
         }
@@ -458,6 +462,9 @@ impl Evaluation<'_> {
 
     /// Applies a mutate rule: its response and, when it changed the resource, the result.
     fn mutate(&self, patch: &MutatePatch) -> Option<(RuleResponse, Option<Value>)> {
+        if let MutatePatch::Unsupported(feature) = patch {
+            return self.unsupported(feature).map(|response| (response, None));
+        }
         if !self.applies() {
             return None;
         }

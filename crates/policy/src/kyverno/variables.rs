@@ -350,7 +350,7 @@ impl VariableContext {
     /// # Errors
     ///
     /// [`JmespathError`] when `value` cannot be converted, or the path has more than
-    /// [`MAX_DEPTH`] segments.
+    /// 128 segments.
     pub fn with(&self, path: &str, value: &Value) -> Result<Self, JmespathError> {
         let segments: Vec<&str> = path.split('.').collect();
         if segments.len() > MAX_DEPTH {

@@ -473,3 +473,29 @@ fn corpus_expressions_compile() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(expressions > 0, "no expressions found in the corpus");
 }
+
+/// Expressions whose operator chains would nest the parse tree deeper than the stack allows
+/// are refused before parsing, also when they arrive through a substituted resource field
+/// (a label holding `{{ !!!…x }}` echoed by a policy message).
+#[test]
+fn operator_chains_are_bounded() {
+    let deep = format!("{}kind", "!".repeat(16_000));
+    let error = jmespath::search(&deep, &json!({"kind": "Pod"})).expect_err("too deep");
+    assert!(
+        matches!(
+            error.kind,
+            JmespathErrorKind::TooLarge {
+                what: "operators",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let chained = vec!["a"; 2_000].join(".");
+    assert!(jmespath::search(&chained, &json!({})).is_err());
+    let context = json!({"request": {"object": {"metadata": {"labels": {"x": format!("{{{{ {deep} }}}}")}}}}});
+    let echoed = json!("{{ request.object.metadata.labels.x }}");
+    // Returning at all is the point: the echoed expression is refused, not evaluated.
+    let substituted = variables::substitute(&echoed, &context);
+    assert!(substituted.as_ref().is_err() || substituted.as_ref().is_ok_and(Value::is_string));
+}

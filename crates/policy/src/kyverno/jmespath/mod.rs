@@ -36,6 +36,11 @@ pub(crate) use string::clean_path;
 const MAX_EXPRESSION_LEN: usize = 16 * 1024;
 /// Deepest nesting of brackets, braces and parentheses accepted, for the same reason.
 const MAX_NESTING: usize = 64;
+/// Most operators (`.`, `|`, `!`, `&&`, `||`, comparisons, brackets) accepted in one
+/// expression. Each can add a level to the tree the parser, [`null_safe`], the function check,
+/// the interpreter and the drop of the tree recurse through, and a chain of 16,000 `!`
+/// overflowed the stack; Kyverno's published policies use at most a few dozen.
+const MAX_OPERATORS: usize = 512;
 /// Compiled expressions kept; the cache is emptied when it is full (policies hold few).
 const CACHE_CAPACITY: usize = 4096;
 
@@ -240,8 +245,7 @@ pub fn compile(expression: &str) -> Result<(), JmespathError> {
 /// A path that finds nothing evaluates to [`Value::Null`], as in JMESPath; deciding what a
 /// null means is the caller's job ([`super::variables`] reports it as not found).
 pub fn search(expression: &str, data: &Value) -> Result<Value, JmespathError> {
-    let document = Variable::try_from(data).map_err(|error| convert(expression, &error))?;
-    search_variable(expression, &Rcvar::new(document))
+    search_variable(expression, &to_variable(data)?)
 }
 
 /// [`search`] on a document already converted to the interpreter's representation, so a
@@ -262,9 +266,40 @@ pub(crate) fn search_variable(expression: &str, data: &Rcvar) -> Result<Value, J
 
 /// Converts a context document for [`search_variable`].
 pub(crate) fn to_variable(data: &Value) -> Result<Rcvar, JmespathError> {
-    Variable::try_from(data)
-        .map(Rcvar::new)
-        .map_err(|error| convert("", &error))
+    variable_of(data, 0).map(Rcvar::new)
+}
+
+/// Deepest JSON converted for the interpreter.
+const MAX_VALUE_DEPTH: usize = 512;
+
+/// Converts JSON for the interpreter node by node. The crate's own conversion serializes every
+/// nested value, which made binding a foreach element cost more than evaluating the rule.
+fn variable_of(value: &Value, depth: usize) -> Result<Variable, JmespathError> {
+    if depth > MAX_VALUE_DEPTH {
+        return Err(JmespathError {
+            expression: String::new(),
+            offset: None,
+            kind: JmespathErrorKind::TooLarge {
+                what: "levels of nesting in a value",
+                limit: MAX_VALUE_DEPTH,
+            },
+        });
+    }
+    let convert = |value| variable_of(value, depth + 1).map(Rcvar::new);
+    Ok(match value {
+        Value::Null => Variable::Null,
+        Value::Bool(flag) => Variable::Bool(*flag),
+        Value::Number(number) => Variable::Number(number.clone()),
+        Value::String(text) => Variable::String(text.clone()),
+        Value::Array(items) => {
+            Variable::Array(items.iter().map(convert).collect::<Result<_, _>>()?)
+        }
+        Value::Object(map) => Variable::Object(
+            map.iter()
+                .map(|(key, value)| Ok((key.clone(), convert(value)?)))
+                .collect::<Result<_, JmespathError>>()?,
+        ),
+    })
 }
 
 /// The compiled and checked form of `expression`, from the cache when present.
@@ -413,6 +448,7 @@ fn check_size(expression: &str) -> Result<(), JmespathError> {
         return Err(too_large("characters", MAX_EXPRESSION_LEN));
     }
     let mut depth = 0usize;
+    let mut operators = 0usize;
     // Brackets inside string and JSON literals (`'(('`, `` `{}` ``) do not nest.
     let mut quote = None;
     let mut escaped = false;
@@ -436,6 +472,15 @@ fn check_size(expression: &str) -> Result<(), JmespathError> {
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
+        }
+        if matches!(
+            byte,
+            b'.' | b'|' | b'!' | b'&' | b'<' | b'>' | b'=' | b'(' | b'[' | b'{'
+        ) {
+            operators += 1;
+            if operators > MAX_OPERATORS {
+                return Err(too_large("operators", MAX_OPERATORS));
+            }
         }
     }
     Ok(())

@@ -18,6 +18,12 @@ pub enum ManifestError {
     /// The file or directory cannot be read.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The file does not exist.
+    #[error("{path}: no such file")]
+    NotFound {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is larger than [`MAX_MANIFEST_BYTES`].
     #[error("{path} is {size} bytes, more than the {MAX_MANIFEST_BYTES} bytes a manifest may have")]
     TooLarge {
@@ -107,7 +113,15 @@ fn is_manifest(path: &Path) -> bool {
 ///
 /// [`ManifestError`] when the file cannot be read, is too large, or is not YAML or JSON.
 pub fn read_objects(path: &Path) -> Result<Vec<Value>, ManifestError> {
-    let size = fs_err::metadata(path)?.len();
+    let size = match fs_err::metadata(path) {
+        Ok(metadata) => metadata.len(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ManifestError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(error) => return Err(error.into()),
+    };
     if size > MAX_MANIFEST_BYTES {
         return Err(ManifestError::TooLarge {
             path: path.to_path_buf(),

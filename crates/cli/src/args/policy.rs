@@ -123,12 +123,13 @@ through Kyverno's auto-generated rules (autogen-<rule>, autogen-cronjob-<rule>).
 
 Context entries that need a cluster or a registry (apiCall, configMap, imageRegistry,
 globalReference) are read from the values file; without it their rules report an error.
-Rules of kinds custody does not evaluate (generate, verifyImages, CEL) are reported as
-unsupported, never as passed.
+Generate rules with `data` report the resource they would create; rules custody does not
+evaluate (generate clone, verifyImages, CEL) are reported as unsupported, never as passed.
 
 JSON output: {\"results\": [{\"policy\", \"rule\", \"resource\": {\"kind\", \"namespace\", \"name\"},
 \"status\": pass|fail|skip|error|unsupported, \"message\", \"failureAction\"}],
-\"patched\": [resources changed by mutate rules], \"summary\": {\"pass\", \"fail\", \"skip\", \"error\",
+\"patched\": [resources changed by mutate rules], \"generated\": [resources generate rules
+create], \"summary\": {\"pass\", \"fail\", \"skip\", \"error\",
 \"unsupported\"}}.
 
 Exit status: 0 when no rule fails or errors; 1 when one does; 2 on errors (unreadable files,

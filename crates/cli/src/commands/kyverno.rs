@@ -23,6 +23,7 @@ use crate::{printer, render};
 struct ApplyReport {
     results: Vec<ApplyResult>,
     patched: Vec<Value>,
+    generated: Vec<Value>,
     summary: Summary,
 }
 
@@ -109,6 +110,7 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
     let mut report = ApplyReport {
         results: Vec::new(),
         patched: Vec::new(),
+        generated: Vec::new(),
         summary: Summary::default(),
     };
     for resource in &resources {
@@ -136,6 +138,7 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
                 });
             }
             patched = response.patched.or(patched);
+            report.generated.extend(response.generated);
         }
         report.patched.extend(patched);
     }
@@ -153,9 +156,9 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
         let mut stderr = anstream::stderr().lock();
         writeln!(
             stderr,
-            "{} policies on {} resources: pass {}, fail {}, skip {}, error {}, unsupported {}",
-            policies.len(),
-            resources.len(),
+            "{} on {}: pass {}, fail {}, skip {}, error {}, unsupported {}",
+            counted(policies.len(), "policy", "policies"),
+            counted(resources.len(), "resource", "resources"),
             summary.pass,
             summary.fail,
             summary.skip,
@@ -173,6 +176,11 @@ pub(crate) fn apply(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitStatus>
     } else {
         ExitStatus::Findings(1)
     })
+}
+
+/// `1 policy`, `2 policies`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn apply_table(results: &[ApplyResult]) -> comfy_table::Table {

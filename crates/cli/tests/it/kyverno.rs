@@ -183,7 +183,7 @@ policies:
     )
 }
 
-/// A policy with a `generate` rule, which custody does not evaluate.
+/// A policy with a `generate` rule writing its resource from `data`.
 const GENERATE: &str = "\
 apiVersion: kyverno.io/v1
 kind: ClusterPolicy
@@ -207,6 +207,30 @@ spec:
           podSelector: {}
           policyTypes:
           - Ingress
+";
+
+/// A policy with a `generate` rule cloning from the cluster, which custody cannot evaluate.
+const GENERATE_CLONE: &str = "\
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: copy-registry-secret
+spec:
+  rules:
+  - name: clone-secret
+    match:
+      any:
+      - resources:
+          kinds:
+          - Namespace
+    generate:
+      apiVersion: v1
+      kind: Secret
+      name: regcred
+      namespace: \"{{request.object.metadata.name}}\"
+      clone:
+        namespace: default
+        name: regcred
 ";
 
 const NAMESPACE: &str = "\
@@ -564,12 +588,50 @@ fn apply_reads_an_api_call_context_from_values() {
 }
 
 #[test]
-fn apply_reports_generate_rules_as_unsupported() {
+fn apply_generates_resources_from_data() {
     let context = context_with(&[("generate.yaml", GENERATE), ("namespace.yaml", NAMESPACE)]);
     let output = context.run(&[
         "policy",
         "apply",
         "generate.yaml",
+        "-r",
+        "namespace.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(
+        apply_results(&report),
+        [(
+            "default-deny",
+            "generate-network-policy",
+            "Namespace",
+            "shop",
+            "pass"
+        )]
+    );
+    assert_eq!(
+        report["generated"],
+        serde_json::json!([{
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "default-deny", "namespace": "shop"},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+        }])
+    );
+}
+
+#[test]
+fn apply_reports_clone_generate_rules_as_unsupported() {
+    let context = context_with(&[
+        ("clone.yaml", GENERATE_CLONE),
+        ("namespace.yaml", NAMESPACE),
+    ]);
+    let output = context.run(&[
+        "policy",
+        "apply",
+        "clone.yaml",
         "-r",
         "namespace.yaml",
         "--format",
@@ -581,8 +643,8 @@ fn apply_reports_generate_rules_as_unsupported() {
     assert_eq!(
         apply_results(&report),
         [(
-            "default-deny",
-            "generate-network-policy",
+            "copy-registry-secret",
+            "clone-secret",
             "Namespace",
             "shop",
             "unsupported"
@@ -592,7 +654,7 @@ fn apply_reports_generate_rules_as_unsupported() {
         report["results"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("generate"),
+            .contains("generate.clone"),
         "{report}"
     );
     assert_eq!(report["summary"]["unsupported"], 1);

@@ -205,10 +205,9 @@ pub fn request_document(
         .strip_prefix("system:serviceaccount:")
         .and_then(|rest| rest.split_once(':'))
         .unwrap_or_default();
-    json!({
+    // The objects are cloned in, not passed to `json!`, which would serialize them node by node.
+    let mut document = json!({
         "request": {
-            "object": resource,
-            "oldObject": old_resource.cloned().unwrap_or(Value::Null),
             "operation": operation_name(operation),
             "namespace": namespace,
             "userInfo": {"username": user.username, "groups": user.groups},
@@ -218,7 +217,15 @@ pub fn request_document(
         "serviceAccountName": service_account_name,
         "serviceAccountNamespace": service_account_namespace,
         "images": images(resource),
-    })
+    });
+    if let Some(request) = document.get_mut("request").and_then(Value::as_object_mut) {
+        request.insert("object".to_owned(), resource.clone());
+        request.insert(
+            "oldObject".to_owned(),
+            old_resource.cloned().unwrap_or(Value::Null),
+        );
+    }
+    document
 }
 
 /// Kyverno's `images` variable: for each container list of the resource's pod spec (a Pod's,

@@ -13,6 +13,7 @@
 //!   with per-element context and preconditions, nested to any depth.
 //! - `podSecurity`: the Pod Security Standards with Kyverno's control exemptions.
 //! - `patchStrategicMerge`, `patchesJson6902` and `foreach` mutations ([`mutate`]).
+//! - `generate` with `data`: the resource the rule would create (`clone` needs the cluster).
 //!
 //! What the engine does not evaluate answers [`RuleStatus::Unsupported`] with the feature's
 //! name, never a verdict. A rule that cannot be evaluated (an unresolved variable in a pattern,
@@ -30,8 +31,8 @@ use super::matching::{MatchRequest, Operation, UserInfo, rule_applies};
 use super::mutate;
 use super::pattern::{Pattern, PatternOutcome, wildcard_match};
 use super::policy::{
-    FailureAction, MutatePatch, PatternTemplate, PodSecurity, Policy, Rule, RuleKind, Validate,
-    ValidateCheck, ValidateForeach,
+    FailureAction, Generate, MutatePatch, PatternTemplate, PodSecurity, Policy, Rule, RuleKind,
+    Validate, ValidateCheck, ValidateForeach,
 };
 use super::scope::{Interpreter, Scope};
 
@@ -108,6 +109,8 @@ pub struct PolicyResponse {
     pub rules: Vec<RuleResponse>,
     /// The resource after the policy's mutate rules, when any of them patched it.
     pub patched: Option<Value>,
+    /// The resources the policy's generate rules create.
+    pub generated: Vec<Value>,
 }
 
 impl Serialize for FailureAction {
@@ -169,6 +172,12 @@ pub fn apply_all(policies: &[Policy], request: &Request<'_>) -> Vec<PolicyRespon
             let rule_response = match &rule.kind {
                 RuleKind::Mutate(_) => continue,
                 RuleKind::Validate(validate) => evaluation.validate(validate),
+                RuleKind::Generate(generate) => {
+                    evaluation.generate(generate).map(|(rule, generated)| {
+                        response.generated.extend(generated);
+                        rule
+                    })
+                }
                 RuleKind::Unsupported(feature) => evaluation.unsupported(feature),
             };
             response.rules.extend(rule_response);
@@ -458,6 +467,53 @@ impl Evaluation<'_> {
         } else {
             Verdict::Pass
         }
+    }
+
+    /// Applies a generate rule: its response and the resource it creates. The resource is
+    /// `data` with `apiVersion`, `kind` and the metadata name and namespace set, every
+    /// variable substituted.
+    fn generate(&self, generate: &Generate) -> Option<(RuleResponse, Option<Value>)> {
+        if !self.applies() {
+            return None;
+        }
+        let outcome = self.scope().and_then(|scope| {
+            if let Some(reason) = preconditions(self.rule.preconditions.as_ref(), &scope)? {
+                return Ok(Err(reason));
+            }
+            let mut resource = match scope.substitute(&generate.data)?.into_owned() {
+                Value::Object(map) => map,
+                other => {
+                    return Err(format!(
+                        "generate.data must be an object, not {}",
+                        type_name(&other)
+                    ));
+                }
+            };
+            resource.insert(
+                "apiVersion".to_owned(),
+                Value::String(scope.substitute_text(&generate.api_version)?),
+            );
+            resource.insert(
+                "kind".to_owned(),
+                Value::String(scope.substitute_text(&generate.kind)?),
+            );
+            let metadata = resource
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if !metadata.is_object() {
+                return Err("generate.data.metadata must be an object".to_owned());
+            }
+            metadata["name"] = Value::String(scope.substitute_text(&generate.name)?);
+            if let Some(namespace) = &generate.namespace {
+                metadata["namespace"] = Value::String(scope.substitute_text(namespace)?);
+            }
+            Ok(Ok(Value::Object(resource)))
+        });
+        Some(match outcome {
+            Ok(Ok(resource)) => (self.respond(Verdict::Pass, None), Some(resource)),
+            Ok(Err(reason)) => (self.respond(Verdict::Skip(reason), None), None),
+            Err(error) => (self.respond(Verdict::Error(error), None), None),
+        })
     }
 
     /// Applies a mutate rule: its response and, when it changed the resource, the result.

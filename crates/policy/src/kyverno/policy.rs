@@ -3,8 +3,9 @@
 //!
 //! Fragments that may hold `{{ ... }}` variables (patterns, conditions, messages, patches,
 //! context entries, foreach lists) stay [`Value`]s here: the engine substitutes them per
-//! request, then compiles them. What the engine cannot evaluate (generate rules, image
-//! verification, CEL expressions, manifest signatures) is kept as a [`RuleKind::Unsupported`]
+//! request, then compiles them. What the engine cannot evaluate (generate rules that clone from
+//! the cluster, image verification, CEL expressions, manifest signatures) is kept as a
+//! [`RuleKind::Unsupported`]
 //! naming the feature, so it reports `unsupported` for it instead of a verdict.
 //!
 //! Rules written for Pods are extended with the rules Kyverno auto-generates for pod
@@ -120,6 +121,8 @@ pub enum RuleKind {
     Validate(Validate),
     /// A `mutate` rule.
     Mutate(Mutate),
+    /// A `generate` rule that writes its resource from `data`.
+    Generate(Generate),
     /// A rule type or feature the engine does not evaluate, by Kyverno's name for it.
     Unsupported(String),
 }
@@ -235,6 +238,21 @@ pub struct PodSecurityExclusion {
     pub checks: Vec<CheckId>,
     /// Image patterns (wildcards); empty exempts pod-level fields.
     pub images: Vec<String>,
+}
+
+/// A `generate` rule with `data`: the resource it creates, every field unsubstituted.
+#[derive(Debug, Clone)]
+pub struct Generate {
+    /// `apiVersion` of the generated resource.
+    pub api_version: String,
+    /// `kind` of the generated resource.
+    pub kind: String,
+    /// `name` of the generated resource.
+    pub name: String,
+    /// `namespace` of the generated resource, absent for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    /// The resource's content (`spec`, `data`, labels...).
+    pub data: Value,
 }
 
 /// A `mutate` rule.
@@ -409,8 +427,8 @@ impl Reader<'_> {
             RuleKind::Mutate(Mutate {
                 patch: self.mutate_patch(mutate, &format!("{path}.mutate"))?,
             })
-        } else if fields.contains_key("generate") {
-            RuleKind::Unsupported("generate".to_owned())
+        } else if let Some(generate) = fields.get("generate") {
+            self.generate(generate, &format!("{path}.generate"))?
         } else if fields.contains_key("verifyImages") {
             RuleKind::Unsupported("verifyImages".to_owned())
         } else {
@@ -497,6 +515,30 @@ impl Reader<'_> {
             .find(|feature| fields.contains_key(*feature))
             .unwrap_or("validate without pattern, anyPattern, deny, foreach or podSecurity");
         Ok(ValidateCheck::Unsupported(format!("validate.{feature}")))
+    }
+
+    fn generate(&self, generate: &Value, path: &str) -> Result<RuleKind, PolicyError> {
+        let fields = self.object(generate, path)?;
+        let Some(data) = fields.get("data") else {
+            let feature = ["clone", "cloneList", "foreach"]
+                .into_iter()
+                .find(|feature| fields.contains_key(*feature))
+                .unwrap_or("without data");
+            return Ok(RuleKind::Unsupported(format!("generate.{feature}")));
+        };
+        let text = |field: &str| {
+            fields
+                .get(field)
+                .map(|value| self.string(value, &format!("{path}.{field}")))
+                .transpose()
+        };
+        Ok(RuleKind::Generate(Generate {
+            api_version: text("apiVersion")?.unwrap_or_default(),
+            kind: text("kind")?.unwrap_or_default(),
+            name: text("name")?.unwrap_or_default(),
+            namespace: text("namespace")?,
+            data: data.clone(),
+        }))
     }
 
     fn preconditions(

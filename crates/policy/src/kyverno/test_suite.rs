@@ -359,17 +359,19 @@ impl Inputs {
             case.status = CaseStatus::Unsupported;
             return case;
         }
-        if expected.generated_resource.is_some() {
-            case.status = CaseStatus::Unsupported;
-            case.message = "generate rules are not supported by custody".into();
+        if status.as_str() != expected.result {
+            let (want, got) = (&expected.result, status.as_str());
+            case.message = if message.is_empty() {
+                format!("expected {want}, got {got}")
+            } else {
+                format!("expected {want}, got {got}: {message}")
+            };
             return case;
         }
-        if status.as_str() != expected.result {
-            case.message = format!(
-                "expected {}, got {}: {message}",
-                expected.result,
-                status.as_str()
-            );
+        if let Some(file) = &expected.generated_resource
+            && let Err(difference) = compare_generated(&directory.join(file), &response.generated)
+        {
+            case.message = difference;
             return case;
         }
         if let Some(file) = &expected.patched_resources {
@@ -400,16 +402,43 @@ impl Case {
     }
 }
 
+/// An object's kind, namespace and name.
+fn identity(object: &Value) -> (Value, Value, Value) {
+    let metadata = &object["metadata"];
+    (
+        object["kind"].clone(),
+        metadata["namespace"].clone(),
+        metadata["name"].clone(),
+    )
+}
+
+/// Compares each expected generated resource with the generated one of the same identity.
+fn compare_generated(path: &Path, generated: &[Value]) -> Result<(), String> {
+    for wanted in read_objects(path).map_err(|error| error.to_string())? {
+        let found = generated
+            .iter()
+            .find(|object| identity(object) == identity(&wanted))
+            .ok_or_else(|| {
+                let (kind, namespace, name) = identity(&wanted);
+                format!(
+                    "no {kind} {namespace}/{name} was generated (expected by {})",
+                    path.display()
+                )
+            })?;
+        let (wanted, found) = (tidy(&wanted), tidy(found));
+        if wanted != found {
+            return Err(format!(
+                "the generated resource differs from {}: {}",
+                path.display(),
+                first_difference(&wanted, &found, "")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Compares the patched resource with the expected one of the same kind, namespace and name.
 fn compare_patched(path: &Path, actual: &Value) -> Result<(), String> {
-    let identity = |object: &Value| {
-        let metadata = &object["metadata"];
-        (
-            object["kind"].clone(),
-            metadata["namespace"].clone(),
-            metadata["name"].clone(),
-        )
-    };
     let wanted = read_objects(path)
         .map_err(|error| error.to_string())?
         .into_iter()

@@ -39,7 +39,7 @@ pub(super) const FUNCTIONS: &[Function] = &[
 
 fn value(arg: Option<&jmespath::Rcvar>) -> Result<Value, String> {
     let arg = arg.ok_or("missing argument")?;
-    serde_json::to_value(&**arg).map_err(|error| error.to_string())
+    Ok(super::value_of(arg))
 }
 
 /// `lookup(object, key)` or `lookup(array, index)`: the entry, or null when absent.

@@ -255,13 +255,25 @@ pub(crate) fn search_variable(expression: &str, data: &Rcvar) -> Result<Value, J
     let mut context = Context::new(compiled.as_str(), &RUNTIME);
     let result = jmespath::interpret(data, compiled.as_ast(), &mut context)
         .map_err(|error| convert(expression, &error))?;
-    serde_json::to_value(&*result).map_err(|error| JmespathError {
-        expression: expression.to_owned(),
-        offset: None,
-        kind: JmespathErrorKind::Evaluation {
-            message: error.to_string(),
-        },
-    })
+    Ok(value_of(&result))
+}
+
+/// Converts an interpreter value back to JSON node by node (the crate's `Serialize` goes
+/// through a serializer for every node). Expression references, which only exist as function
+/// arguments, become null.
+pub(crate) fn value_of(variable: &Variable) -> Value {
+    match variable {
+        Variable::Null | Variable::Expref(_) => Value::Null,
+        Variable::Bool(flag) => Value::Bool(*flag),
+        Variable::Number(number) => Value::Number(number.clone()),
+        Variable::String(text) => Value::String(text.clone()),
+        Variable::Array(items) => Value::Array(items.iter().map(|item| value_of(item)).collect()),
+        Variable::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| (key.clone(), value_of(value)))
+                .collect(),
+        ),
+    }
 }
 
 /// Converts a context document for [`search_variable`].

@@ -435,7 +435,7 @@ impl Evaluation<'_> {
                 Err(error) => return Verdict::Error(error),
             };
             for (index, element) in elements.iter().enumerate() {
-                let mut element_scope = match element_scope(scope, element, index, depth) {
+                let mut element_scope = match scope.element(element, index, depth) {
                     Ok(element_scope) => element_scope,
                     Err(error) => return Verdict::Error(error),
                 };
@@ -571,7 +571,7 @@ impl Evaluation<'_> {
                     }
                     for (index, element) in elements {
                         // Each element sees the resource as the previous elements patched it.
-                        let mut element_scope = element_scope(scope, &element, index, depth)?;
+                        let mut element_scope = scope.element(&element, index, depth)?;
                         element_scope.set("request.object", &current)?;
                         self.load_context(&block.context, &mut element_scope)?;
                         if preconditions(block.preconditions.as_ref(), &element_scope)?.is_some() {
@@ -659,24 +659,6 @@ fn evaluate_list(list: &str, scope: &Scope<'_>) -> Result<Vec<Value>, String> {
             type_name(&other)
         )),
     }
-}
-
-/// The scope of one foreach element: `element`, `elementIndex`, and the numbered forms Kyverno
-/// keeps for each nesting level (`element0`, `elementIndex0`, ...).
-fn element_scope(
-    scope: &Scope<'_>,
-    element: &Value,
-    index: usize,
-    depth: usize,
-) -> Result<Scope<'static>, String> {
-    let (numbered_element, numbered_index) =
-        (format!("element{depth}"), format!("elementIndex{depth}"));
-    scope.derive(&[
-        ("element", element.clone()),
-        ("elementIndex", Value::from(index)),
-        (&numbered_element, element.clone()),
-        (&numbered_index, Value::from(index)),
-    ])
 }
 
 fn type_name(value: &Value) -> &'static str {

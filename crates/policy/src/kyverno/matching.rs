@@ -436,7 +436,7 @@ impl ResourceDescription {
             || self
                 .kinds
                 .iter()
-                .any(|kind| KindSelector::parse(kind).matches(&request.kind, &request.subresource)))
+                .any(|kind| kind_matches(kind, &request.kind, &request.subresource)))
             && self
                 .name
                 .as_deref()
@@ -463,6 +463,25 @@ impl ResourceDescription {
             })
             && (self.operations.is_empty() || self.operations.contains(&request.operation))
     }
+}
+
+/// Whether the `kinds` entry `selector` selects a resource of `gvk` at `subresource`. A plain
+/// kind (`Pod`, most entries) is compared directly; every other form is parsed.
+fn kind_matches(selector: &str, gvk: &GroupVersionKind, subresource: &str) -> bool {
+    if selector.contains(['/', '.', '*', '?']) {
+        return KindSelector::parse(selector).matches(gvk, subresource);
+    }
+    selector == gvk.kind
+        && (subresource.is_empty() || is_pod_ephemeral_containers(gvk, subresource))
+}
+
+/// Pod rules also see ephemeral containers added to a Pod, so a debug container cannot escape
+/// them (upstream `CheckKind` with `allowEphemeralContainers`).
+fn is_pod_ephemeral_containers(gvk: &GroupVersionKind, subresource: &str) -> bool {
+    subresource == "ephemeralcontainers"
+        && gvk.group.is_empty()
+        && gvk.version == "v1"
+        && gvk.kind == "Pod"
 }
 
 /// Whether each pattern pair matches some key/value pair of `actual`, with wildcards on both
@@ -569,12 +588,7 @@ impl<'a> KindSelector<'a> {
             && wildcard_match(self.version, &gvk.version)
             && wildcard_match(self.kind, &gvk.kind)
             && (wildcard_match(self.subresource, subresource)
-                // Pod rules also see ephemeral containers added to a Pod, so a debug container
-                // cannot escape them (upstream `CheckKind` with `allowEphemeralContainers`).
-                || (subresource == "ephemeralcontainers"
-                    && gvk.group.is_empty()
-                    && gvk.version == "v1"
-                    && gvk.kind == "Pod"))
+                || is_pod_ephemeral_containers(gvk, subresource))
     }
 }
 

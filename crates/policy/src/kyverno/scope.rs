@@ -12,6 +12,7 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use super::condition::{ConditionOutcome, Conditions};
+use super::jmespath::to_variable;
 use super::variables::{VariableContext, has_variables};
 
 /// The interpreter's form of a shared document, converted on first use.
@@ -62,14 +63,25 @@ impl<'a> Scope<'a> {
         Ok(())
     }
 
-    /// A new scope with `bindings` added: a foreach element's scope.
-    pub(super) fn derive(&self, bindings: &[(&str, Value)]) -> Result<Scope<'static>, String> {
-        let mut context = self.interpreter()?.clone();
-        for (path, value) in bindings {
-            context = context
-                .with(path, value)
-                .map_err(|error| error.to_string())?;
-        }
+    /// A foreach element's scope: `element` and `elementIndex`, and the numbered forms
+    /// Kyverno keeps for each nesting level (`element0`, `elementIndex0`, ...). The element is
+    /// converted once for both of its names.
+    pub(super) fn element(
+        &self,
+        element: &Value,
+        index: usize,
+        depth: usize,
+    ) -> Result<Scope<'static>, String> {
+        let element = to_variable(element).map_err(|error| error.to_string())?;
+        let index = to_variable(&Value::from(index)).map_err(|error| error.to_string())?;
+        let (numbered_element, numbered_index) =
+            (format!("element{depth}"), format!("elementIndex{depth}"));
+        let context = self
+            .interpreter()?
+            .with_variable(&["element"], element.clone())
+            .with_variable(&["elementIndex"], index.clone())
+            .with_variable(&[&numbered_element], element)
+            .with_variable(&[&numbered_index], index);
         Ok(Scope::Bound(context))
     }
 

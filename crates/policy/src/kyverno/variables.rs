@@ -363,11 +363,16 @@ impl VariableContext {
                 },
             });
         }
-        Ok(Self {
-            document: bind(&self.document, &segments, jmespath::to_variable(value)?),
+        Ok(self.with_variable(&segments, jmespath::to_variable(value)?))
+    }
+
+    /// This context with the converted `value` bound at the path `segments`.
+    pub(crate) fn with_variable(&self, segments: &[&str], value: Rcvar) -> Self {
+        Self {
+            document: bind(&self.document, segments, value),
             at_prefix: self.at_prefix,
             delete: self.delete,
-        })
+        }
     }
 
     /// Evaluates a bare JMESPath `expression` (a foreach `list`, a context entry's

@@ -1,7 +1,7 @@
 //! Admission policy evaluation for Kubernetes objects, on plain [`serde_json::Value`] objects:
 //! the Pod Security Standards, evaluated exactly as kubernetes/pod-security-admission does, and
-//! the building blocks of the Kyverno-compatible engine ([`kyverno`]: the validate pattern
-//! language so far).
+//! a Kyverno-compatible engine for `ClusterPolicy`/`Policy` objects with Kyverno CLI tests
+//! ([`kyverno`]).
 //!
 //! # Overview
 //!
@@ -13,8 +13,14 @@
 //! - [`CheckId`] names every upstream check (`privileged`, `capabilities_restricted`, ...), so
 //!   callers such as Kyverno's `podSecurity` rule can exclude checks by id.
 //!
-//! This crate reads no files and prints nothing: the CLI (`custody policy pss`) parses YAML and
-//! renders results, and the admission server wraps verdicts into `AdmissionReview` responses.
+//! - [`kyverno::policy::Policy`] reads a Kyverno policy (with its auto-generated rules);
+//!   [`kyverno::engine::apply_all`] applies policies to one request as admission does.
+//! - [`kyverno::test_suite::run`] runs a Kyverno CLI test file; [`manifest`] reads the
+//!   multi-document YAML and JSON files every command takes.
+//!
+//! The crate prints nothing: the CLI (`custody policy pss|apply|test`) renders results, and the
+//! admission server wraps verdicts into `AdmissionReview` responses. Only [`manifest`] and the
+//! test runner read files.
 //!
 //! # Example
 //!

@@ -18,6 +18,49 @@
 //! What the engine does not evaluate answers [`RuleStatus::Unsupported`] with the feature's
 //! name, never a verdict. A rule that cannot be evaluated (an unresolved variable in a pattern,
 //! a context entry that needs the cluster) answers [`RuleStatus::Error`] with the reason.
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//!
+//! use custody_policy::kyverno::context::Values;
+//! use custody_policy::kyverno::engine::{self, Request, RuleStatus};
+//! use custody_policy::kyverno::matching::{Operation, UserInfo};
+//! use custody_policy::kyverno::policy::Policy;
+//! use serde_json::json;
+//!
+//! let policy = Policy::from_value(&json!({
+//!     "apiVersion": "kyverno.io/v1",
+//!     "kind": "ClusterPolicy",
+//!     "metadata": {"name": "require-team"},
+//!     "spec": {"validationFailureAction": "Enforce", "rules": [{
+//!         "name": "check-team",
+//!         "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+//!         "validate": {
+//!             "message": "pods need a team label",
+//!             "pattern": {"metadata": {"labels": {"team": "?*"}}},
+//!         },
+//!     }]},
+//! }))
+//! .expect("a valid policy");
+//! // A Deployment is checked by the rule Kyverno generates for pod controllers.
+//! let deployment = json!({
+//!     "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+//!     "spec": {"template": {"metadata": {"labels": {"app": "web"}}}},
+//! });
+//! let (user, labels, values) = (UserInfo::default(), BTreeMap::new(), Values::default());
+//! let request = Request {
+//!     resource: &deployment,
+//!     old_resource: None,
+//!     operation: Operation::Create,
+//!     user: &user,
+//!     namespace_labels: &labels,
+//!     values: &values,
+//! };
+//! let response = engine::apply(&policy, &request);
+//! assert_eq!(response.rules[0].rule, "autogen-check-team");
+//! assert_eq!(response.rules[0].status, RuleStatus::Fail);
+//! assert!(response.rules[0].message.starts_with("validation error: pods need a team label"));
+//! ```
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;

@@ -13,6 +13,11 @@
 //!   `patchesJson6902`, applied to resources once variables are substituted.
 //! - [`jmespath`] is JMESPath with Kyverno's custom functions; [`variables`] substitutes the
 //!   `{{ ... }}` and `$(...)` of a policy fragment from the context document.
+//! - [`autogen`] derives the rules Kyverno generates for pod controllers and `CronJob`s.
+//! - [`policy`] reads a policy into rules; [`context`] builds the request's variables and reads
+//!   Kyverno CLI values and user info; [`engine`] applies policies to a request, rule by rule,
+//!   with each rule's variables in a private `scope`.
+//! - [`test_suite`] runs `kyverno-test.yaml` files as `kyverno test` does.
 //!
 //! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
 

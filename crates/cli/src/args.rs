@@ -12,6 +12,7 @@ mod commits;
 mod image;
 mod key;
 mod policy;
+mod runtime;
 mod verification;
 
 pub(crate) use blob::{BlobOutput, SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
@@ -21,6 +22,10 @@ pub(crate) use image::{
 };
 pub(crate) use key::{GenerateArgs, ImportArgs, KeyCommand, PublicKeyArgs};
 pub(crate) use policy::{ApplyArgs, PolicyCommand, PolicyFormat, PssArgs, PssFormat, TestArgs};
+pub(crate) use runtime::{
+    AlertArgs, AlertFormatArg, FieldSourceArg, FieldsArgs, ReplayArgs, RuntimeCommand, ServeArgs,
+    ValidateArgs,
+};
 pub(crate) use verification::VerificationArgs;
 
 /// Secure a Kubernetes software supply chain, from source to runtime.
@@ -110,6 +115,9 @@ pub(crate) enum Command {
     /// Check Kubernetes manifests against admission policies
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Detect threats at runtime with Falco rules (Kubernetes audit events today)
+    #[command(subcommand)]
+    Runtime(RuntimeCommand),
 }
 
 const DB_EXAMPLES: &str = "\

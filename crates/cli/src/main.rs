@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::VerifyBundle(args) => commands::verify_bundle(&args, quiet),
         Command::VerifyCommits(args) => commands::verify_commits(&args, quiet),
         Command::Policy(command) => commands::policy(&command, quiet),
+        Command::Runtime(command) => commands::runtime(&command, quiet),
     };
     match result {
         Ok(status) => status.into(),

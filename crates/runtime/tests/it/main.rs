@@ -1,0 +1,27 @@
+//! Integration tests of custody-runtime: one binary, one module per layer.
+
+mod condition;
+mod fields;
+mod output;
+mod rules;
+mod engine;
+mod webhook;
+
+use std::path::{Path, PathBuf};
+
+/// One corpus of `CUSTODY_CONFORMANCE_DIR` (default `../shared/conformance` beside the
+/// repository); a missing corpus fails the test rather than skipping it.
+#[allow(dead_code, reason = "used by the modules added one by one")]
+fn corpus(name: &str) -> PathBuf {
+    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
+        PathBuf::from,
+    );
+    let corpus = root.join(name);
+    assert!(
+        corpus.is_dir(),
+        "conformance corpus {name} missing at {}: set CUSTODY_CONFORMANCE_DIR",
+        corpus.display()
+    );
+    corpus
+}

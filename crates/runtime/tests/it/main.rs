@@ -1,10 +1,10 @@
 //! Integration tests of custody-runtime: one binary, one module per layer.
 
 mod condition;
+mod engine;
 mod fields;
 mod output;
 mod rules;
-mod engine;
 mod webhook;
 
 use std::path::{Path, PathBuf};

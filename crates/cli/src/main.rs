@@ -17,6 +17,11 @@ use owo_colors::OwoColorize as _;
 
 use crate::args::{Cli, ColorChoice, Command};
 
+/// mimalloc instead of the system allocator: audit replay and scans allocate many small JSON
+/// nodes and strings; replaying audit events runs 38% faster with it (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let colors = configure_colors(cli.global.color);

@@ -380,6 +380,11 @@ impl Display for Expr {
                 f.write_str("not ")?;
                 write_nested(f, child)
             }
+            // libsinsp reads a lone keyword as a macro name (`a and not` refers to a macro
+            // `not`); in parentheses it cannot be taken for the keyword.
+            Expr::Macro { name, .. } if matches!(name.as_str(), "and" | "or" | "not") => {
+                write!(f, "({name})")
+            }
             Expr::Macro { name, .. } => f.write_str(name),
             Expr::Unary { check, op, .. } => write!(f, "{check} {}", op.as_str()),
             Expr::Binary {

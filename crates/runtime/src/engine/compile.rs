@@ -4,7 +4,7 @@
 //! `intersects`, a substring finder for `contains`, a compiled glob or regex), and the checks
 //! Falco refuses at load time refused here with the field and operator named.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use globset::{GlobBuilder, GlobMatcher};
 use memchr::memmem;
@@ -99,126 +99,186 @@ pub struct CompiledField {
     pub extractor: Extractor,
     /// Transformers, innermost first (the order they apply in).
     pub transformers: Vec<Transformer>,
+    /// Its place in the per-event cache of values: every check and output of every rule that
+    /// names the same field with the same argument and transformers shares it, so an event's
+    /// `ka.verb` is extracted once however many rules test it.
+    pub slot: usize,
 }
 
-/// Compiles `expr` (macros expanded) for rules of `source`.
+/// The cache slots of the fields compiled so far, by field, argument and transformers.
+#[derive(Debug, Default)]
+pub struct FieldSlots(HashMap<(Source, String, Option<String>, Vec<Transformer>), usize>);
+
+impl FieldSlots {
+    /// How many distinct fields were compiled: the size of an event's cache.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no field was compiled.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Compiles `name[arg]` with `transformers` (innermost first) for `source`.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError`] when the source has no such field or the argument is wrong.
+    pub fn field(
+        &mut self,
+        source: Source,
+        name: &str,
+        arg: Option<&str>,
+        transformers: Vec<Transformer>,
+    ) -> Result<CompiledField, ResolveError> {
+        let extractor = Extractor::new(source, name, arg)?;
+        let next = self.0.len();
+        let key = (
+            source,
+            name.to_owned(),
+            arg.map(str::to_owned),
+            transformers.clone(),
+        );
+        let slot = *self.0.entry(key).or_insert(next);
+        Ok(CompiledField {
+            extractor,
+            transformers,
+            slot,
+        })
+    }
+}
+
+/// Compiles `expr` (macros expanded) for rules of `source`, its fields given slots in `slots`.
 ///
 /// # Errors
 ///
 /// The first [`CompileError`] found, depth first.
-pub fn compile(expr: &Expr, source: Source) -> Result<Node, CompileError> {
-    Ok(match expr {
-        Expr::And(children) => Node::All(compile_all(children, source)?),
-        Expr::Or(children) => Node::Any(compile_all(children, source)?),
-        Expr::Not(child) => Node::Not(Box::new(compile(child, source)?)),
-        Expr::Macro { name, .. } => return Err(CompileError::Macro(name.clone())),
-        Expr::Unary {
-            check,
-            op: UnaryOp::Exists,
-            ..
-        } => Node::Check(Box::new(FieldCheck {
-            field: field(check, source)?,
-            test: Test::Exists,
-        })),
-        Expr::Binary {
-            check, op, value, ..
-        } => {
-            let field = field(check, source)?;
-            let test = binary(&field, check, *op, value, source)?;
-            Node::Check(Box::new(FieldCheck { field, test }))
-        }
-    })
+pub fn compile(expr: &Expr, source: Source, slots: &mut FieldSlots) -> Result<Node, CompileError> {
+    Compiler { source, slots }.node(expr)
 }
 
-fn compile_all(children: &[Expr], source: Source) -> Result<Vec<Node>, CompileError> {
-    children
-        .iter()
-        .map(|child| compile(child, source))
-        .collect()
-}
-
-/// Resolves a field and its transformers.
-fn field(check: &Check, source: Source) -> Result<CompiledField, CompileError> {
-    let extractor = Extractor::new(source, &check.field, check.arg.as_deref())?;
-    let mut transformers = check.transformers.clone();
-    transformers.reverse();
-    Ok(CompiledField {
-        extractor,
-        transformers,
-    })
-}
-
-/// What the compared values are, after transformers: `len` makes a number of anything.
-fn value_kind(field: &CompiledField) -> (FieldType, bool) {
-    let info = field.extractor.info();
-    if field.transformers.contains(&Transformer::Len) {
-        (FieldType::Uint64, false)
-    } else {
-        (info.ty, info.list)
-    }
-}
-
-fn binary(
-    field: &CompiledField,
-    check: &Check,
-    op: BinaryOp,
-    value: &Operand,
+/// One condition being compiled.
+struct Compiler<'s> {
     source: Source,
-) -> Result<Test, CompileError> {
-    let (ty, list) = value_kind(field);
-    let refuse = || CompileError::Operator {
-        field: check.field.clone(),
-        op: op.as_str().to_owned(),
-        kind: if list {
-            format!("{} list", ty.name())
+    slots: &'s mut FieldSlots,
+}
+
+impl Compiler<'_> {
+    fn node(&mut self, expr: &Expr) -> Result<Node, CompileError> {
+        Ok(match expr {
+            Expr::And(children) => Node::All(self.all(children)?),
+            Expr::Or(children) => Node::Any(self.all(children)?),
+            Expr::Not(child) => Node::Not(Box::new(self.node(child)?)),
+            Expr::Macro { name, .. } => return Err(CompileError::Macro(name.clone())),
+            Expr::Unary {
+                check,
+                op: UnaryOp::Exists,
+                ..
+            } => Node::Check(Box::new(FieldCheck {
+                field: self.field(check)?,
+                test: Test::Exists,
+            })),
+            Expr::Binary {
+                check, op, value, ..
+            } => {
+                let field = self.field(check)?;
+                let test = self.binary(&field, check, *op, value)?;
+                Node::Check(Box::new(FieldCheck { field, test }))
+            }
+        })
+    }
+
+    fn all(&mut self, children: &[Expr]) -> Result<Vec<Node>, CompileError> {
+        children.iter().map(|child| self.node(child)).collect()
+    }
+
+    /// Resolves a field and its transformers.
+    fn field(&mut self, check: &Check) -> Result<CompiledField, CompileError> {
+        let mut transformers = check.transformers.clone();
+        transformers.reverse();
+        Ok(self.slots.field(
+            self.source,
+            &check.field,
+            check.arg.as_deref(),
+            transformers,
+        )?)
+    }
+
+    /// What the compared values are, after transformers: `len` makes a number of anything.
+    fn value_kind(field: &CompiledField) -> (FieldType, bool) {
+        let info = field.extractor.info();
+        if field.transformers.contains(&Transformer::Len) {
+            (FieldType::Uint64, false)
         } else {
-            ty.name().to_owned()
-        },
-    };
-    if let Operand::Field(other) = value {
-        if list || matches!(op, BinaryOp::In | BinaryOp::Intersects | BinaryOp::PMatch) {
+            (info.ty, info.list)
+        }
+    }
+
+    fn binary(
+        &mut self,
+        field: &CompiledField,
+        check: &Check,
+        op: BinaryOp,
+        value: &Operand,
+    ) -> Result<Test, CompileError> {
+        let (ty, list) = Self::value_kind(field);
+        let refuse = || CompileError::Operator {
+            field: check.field.clone(),
+            op: op.as_str().to_owned(),
+            kind: if list {
+                format!("{} list", ty.name())
+            } else {
+                ty.name().to_owned()
+            },
+        };
+        if let Operand::Field(other) = value {
+            if list || matches!(op, BinaryOp::In | BinaryOp::Intersects | BinaryOp::PMatch) {
+                return Err(refuse());
+            }
+            return Ok(Test::Field {
+                op,
+                other: Box::new(self.field(other)?),
+            });
+        }
+        let values: Vec<&str> = match value {
+            Operand::Single(literal) => vec![literal.text.as_str()],
+            Operand::List(items) => items
+                .iter()
+                .map(|item: &Literal| item.text.as_str())
+                .collect(),
+            Operand::Field(_) => Vec::new(),
+        };
+        // List fields answer only `exists`, `in` and `intersects` (libsinsp `compare_rhs_multi`).
+        if list && !matches!(op, BinaryOp::In | BinaryOp::Intersects) {
             return Err(refuse());
         }
-        return Ok(Test::Field {
-            op,
-            other: Box::new(self::field(other, source)?),
-        });
-    }
-    let values: Vec<&str> = match value {
-        Operand::Single(literal) => vec![literal.text.as_str()],
-        Operand::List(items) => items
-            .iter()
-            .map(|item: &Literal| item.text.as_str())
-            .collect(),
-        Operand::Field(_) => Vec::new(),
-    };
-    // List fields answer only `exists`, `in` and `intersects` (libsinsp `compare_rhs_multi`).
-    if list && !matches!(op, BinaryOp::In | BinaryOp::Intersects) {
-        return Err(refuse());
-    }
-    match op {
-        BinaryOp::In | BinaryOp::Intersects => Ok(Test::Set {
-            all: op == BinaryOp::In && list,
-            members: values
-                .iter()
-                .map(|value| (*value).to_owned())
-                .collect::<HashSet<_>>(),
-        }),
-        BinaryOp::PMatch => Ok(Test::PathPrefix(
-            values
-                .iter()
-                .map(|value| value.trim_end_matches('/').to_owned())
-                .collect(),
-        )),
-        _ => {
-            let [value] = values.as_slice() else {
-                return Err(CompileError::Value {
-                    field: check.field.clone(),
-                    value: format!("({})", values.join(", ")),
-                    kind: "single",
-                });
-            };
-            scalar(check, op, value, ty).ok_or_else(refuse)?
+        match op {
+            BinaryOp::In | BinaryOp::Intersects => Ok(Test::Set {
+                all: op == BinaryOp::In && list,
+                members: values
+                    .iter()
+                    .map(|value| (*value).to_owned())
+                    .collect::<HashSet<_>>(),
+            }),
+            BinaryOp::PMatch => Ok(Test::PathPrefix(
+                values
+                    .iter()
+                    .map(|value| value.trim_end_matches('/').to_owned())
+                    .collect(),
+            )),
+            _ => {
+                let [value] = values.as_slice() else {
+                    return Err(CompileError::Value {
+                        field: check.field.clone(),
+                        value: format!("({})", values.join(", ")),
+                        kind: "single",
+                    });
+                };
+                scalar(check, op, value, ty).ok_or_else(refuse)?
+            }
         }
     }
 }

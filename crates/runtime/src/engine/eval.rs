@@ -4,6 +4,7 @@
 //! `regex` matches the whole value.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use globset::GlobMatcher;
@@ -119,29 +120,48 @@ impl Event for Value {
     }
 }
 
-impl Node {
-    /// Whether the condition holds on `event`.
-    pub fn holds(&self, event: &impl Event) -> bool {
-        match self {
-            Node::All(children) => children.iter().all(|child| child.holds(event)),
-            Node::Any(children) => children.iter().any(|child| child.holds(event)),
-            Node::Not(child) => !child.holds(event),
-            Node::Check(check) => {
-                let value = check.field.value(event);
-                check.test.holds(&value, event)
-            }
+/// One event and the values of its fields extracted so far: each field is extracted at most
+/// once per event, whichever rules and outputs ask for it.
+pub struct Values<'e, E> {
+    event: &'e E,
+    cache: Vec<OnceCell<FieldValue<'e>>>,
+}
+
+/// What a field without a cache slot reads as; compiled fields always have one.
+static MISSING: FieldValue<'static> = FieldValue::Missing;
+
+impl<'e, E: Event> Values<'e, E> {
+    /// An empty cache of `slots` fields for `event`.
+    pub fn new(event: &'e E, slots: usize) -> Self {
+        Self {
+            event,
+            cache: std::iter::repeat_with(OnceCell::new).take(slots).collect(),
         }
+    }
+
+    /// The value of `field`, transformers applied, extracted on first use.
+    pub fn get(&self, field: &CompiledField) -> &FieldValue<'e> {
+        self.cache.get(field.slot).map_or(&MISSING, |cell| {
+            cell.get_or_init(|| {
+                let mut value = self.event.extract(&field.extractor);
+                for transformer in &field.transformers {
+                    value = transform(*transformer, value);
+                }
+                value
+            })
+        })
     }
 }
 
-impl CompiledField {
-    /// The field's value on `event`, transformers applied.
-    pub fn value<'e>(&self, event: &'e impl Event) -> FieldValue<'e> {
-        let mut value = event.extract(&self.extractor);
-        for transformer in &self.transformers {
-            value = transform(*transformer, value);
+impl Node {
+    /// Whether the condition holds on the event of `values`.
+    pub fn holds<E: Event>(&self, values: &Values<'_, E>) -> bool {
+        match self {
+            Node::All(children) => children.iter().all(|child| child.holds(values)),
+            Node::Any(children) => children.iter().any(|child| child.holds(values)),
+            Node::Not(child) => !child.holds(values),
+            Node::Check(check) => check.test.holds(values.get(&check.field), values),
         }
-        value
     }
 }
 
@@ -182,7 +202,7 @@ fn transform(transformer: Transformer, value: FieldValue<'_>) -> FieldValue<'_> 
 }
 
 impl Test {
-    fn holds(&self, value: &FieldValue<'_>, event: &impl Event) -> bool {
+    fn holds<E: Event>(&self, value: &FieldValue<'_>, values: &Values<'_, E>) -> bool {
         match (self, value) {
             (_, FieldValue::Missing) => false,
             (Test::Exists, _) => true,
@@ -224,15 +244,15 @@ impl Test {
             ) => (left == right) == *equal,
             (Test::Bool { .. }, _) => false,
             (Test::Field { op, other }, single) => {
-                let other = other.value(event);
-                match (text_of(single), text_of(&other)) {
+                let other = values.get(other);
+                match (text_of(single), text_of(other)) {
                     (Some(left), Some(right)) => match op {
                         BinaryOp::Eq => left == right,
                         BinaryOp::Ne => left != right,
                         BinaryOp::Contains => left.contains(right.as_ref()),
                         BinaryOp::StartsWith => left.starts_with(right.as_ref()),
                         BinaryOp::EndsWith => left.ends_with(right.as_ref()),
-                        op if op.is_numeric() => match (number_of(single), number_of(&other)) {
+                        op if op.is_numeric() => match (number_of(single), number_of(other)) {
                             (Some(left), Some(right)) => compare(*op, left.cmp(&right)),
                             _ => compare(*op, left.cmp(&right)),
                         },

@@ -20,8 +20,8 @@ use crate::condition::{self, Expr, Literal};
 use crate::fields::{self, Source};
 use crate::output::{self, Alert, AlertDetails, OutputTemplate, Priority};
 use crate::rules::{Location, RuleSet};
-use compile::{CompiledField, Extractor};
-use eval::{Event, Node};
+use compile::{CompiledField, FieldSlots};
+use eval::{Event, Node, Values};
 
 /// A problem found while compiling rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,7 @@ pub struct CompiledRule {
 #[derive(Debug, Default)]
 pub struct Engine {
     rules: Vec<CompiledRule>,
+    slots: FieldSlots,
     by_source: HashMap<Source, Vec<usize>>,
     minimum_priority: Option<Priority>,
     hostname: String,
@@ -135,7 +136,10 @@ impl Engine {
                     })
                     .map_err(|error| error.to_string())
                 })
-                .and_then(|expr| compile::compile(&expr, source).map_err(|error| error.to_string()))
+                .and_then(|expr| {
+                    compile::compile(&expr, source, &mut engine.slots)
+                        .map_err(|error| error.to_string())
+                })
                 .and_then(|node| {
                     let output = OutputTemplate::parse(&rule.output)
                         .map_err(|error| format!("output: {error}"))?;
@@ -146,12 +150,11 @@ impl Engine {
                     let output_fields = output
                         .fields()
                         .iter()
-                        .map(|field| Extractor::new(source, field.name(), field.argument()).ok())
-                        .map(|extractor| {
-                            extractor.map(|extractor| CompiledField {
-                                extractor,
-                                transformers: Vec::new(),
-                            })
+                        .map(|field| {
+                            engine
+                                .slots
+                                .field(source, field.name(), field.argument(), Vec::new())
+                                .ok()
                         })
                         .collect();
                     engine.add(CompiledRule {
@@ -213,10 +216,11 @@ impl Engine {
     }
 
     /// The alerts an event of `source` raises, in rule order.
-    pub fn alerts(&self, source: Source, event: &impl Event, time: Timestamp) -> Vec<Alert> {
+    pub fn alerts<E: Event>(&self, source: Source, event: &E, time: Timestamp) -> Vec<Alert> {
         let Some(indexes) = self.by_source.get(&source) else {
             return Vec::new();
         };
+        let values = Values::new(event, self.slots.len());
         indexes
             .iter()
             .filter_map(|&index| self.rules.get(index))
@@ -224,15 +228,20 @@ impl Engine {
                 self.minimum_priority
                     .is_none_or(|minimum| rule.priority.passes(minimum))
             })
-            .filter(|rule| rule.condition.holds(event))
+            .filter(|rule| rule.condition.holds(&values))
             .map(|rule| {
                 rule.hits.fetch_add(1, Ordering::Relaxed);
-                self.alert(rule, event, time)
+                self.alert(rule, &values, time)
             })
             .collect()
     }
 
-    fn alert(&self, rule: &CompiledRule, event: &impl Event, time: Timestamp) -> Alert {
+    fn alert<E: Event>(
+        &self,
+        rule: &CompiledRule,
+        values: &Values<'_, E>,
+        time: Timestamp,
+    ) -> Alert {
         let rendered = rule.output.render(|name, argument| {
             let index = rule
                 .output
@@ -240,7 +249,7 @@ impl Engine {
                 .iter()
                 .position(|field| field.name() == name && field.argument() == argument)?;
             let compiled = rule.output_fields.get(index)?.as_ref()?;
-            output_value(compiled.value(event))
+            output_value(values.get(compiled))
         });
         Alert::new(
             rendered,
@@ -267,15 +276,15 @@ fn list_item(item: &str) -> Literal {
 }
 
 /// An extracted value as the output formatter prints it.
-fn output_value(value: fields::FieldValue<'_>) -> Option<output::FieldValue> {
+fn output_value(value: &fields::FieldValue<'_>) -> Option<output::FieldValue> {
     Some(match value {
         fields::FieldValue::Missing => return None,
-        fields::FieldValue::Str(text) => output::FieldValue::Text(text.into_owned()),
-        fields::FieldValue::U64(number) => output::FieldValue::Unsigned(number),
-        fields::FieldValue::I64(number) => output::FieldValue::Integer(number),
-        fields::FieldValue::Bool(flag) => output::FieldValue::Bool(flag),
+        fields::FieldValue::Str(text) => output::FieldValue::Text(text.to_string()),
+        fields::FieldValue::U64(number) => output::FieldValue::Unsigned(*number),
+        fields::FieldValue::I64(number) => output::FieldValue::Integer(*number),
+        fields::FieldValue::Bool(flag) => output::FieldValue::Bool(*flag),
         fields::FieldValue::List(items) => {
-            output::FieldValue::List(items.into_iter().map(|item| item.to_string()).collect())
+            output::FieldValue::List(items.iter().map(ToString::to_string).collect())
         }
     })
 }

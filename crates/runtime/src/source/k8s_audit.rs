@@ -33,19 +33,36 @@ pub enum AuditReadError {
 }
 
 /// The audit events of a byte stream, unpacking `EventList`s, with a count of skipped values.
-pub struct AuditEvents<R: Read> {
-    values: serde_json::StreamDeserializer<'static, serde_json::de::IoRead<R>, Value>,
+///
+/// [`AuditEvents::new`] reads from any [`Read`]; [`AuditEvents::from_slice`] parses bytes
+/// already in memory (a request body, a mapped file) about twice as fast.
+pub struct AuditEvents<'de, R: serde_json::de::Read<'de>> {
+    values: serde_json::StreamDeserializer<'de, R, Value>,
     /// Events of the `EventList` being unpacked, in reverse order.
     pending: Vec<Value>,
     malformed: u64,
     done: bool,
 }
 
-impl<R: Read> AuditEvents<R> {
+impl<R: Read> AuditEvents<'static, serde_json::de::IoRead<R>> {
     /// Reads events from `reader`.
     pub fn new(reader: R) -> Self {
+        Self::over(serde_json::Deserializer::from_reader(reader).into_iter())
+    }
+}
+
+impl<'de> AuditEvents<'de, serde_json::de::SliceRead<'de>> {
+    /// Reads events from bytes in memory.
+    #[must_use]
+    pub fn from_slice(bytes: &'de [u8]) -> Self {
+        Self::over(serde_json::Deserializer::from_slice(bytes).into_iter())
+    }
+}
+
+impl<'de, R: serde_json::de::Read<'de>> AuditEvents<'de, R> {
+    fn over(values: serde_json::StreamDeserializer<'de, R, Value>) -> Self {
         Self {
-            values: serde_json::Deserializer::from_reader(reader).into_iter(),
+            values,
             pending: Vec::new(),
             malformed: 0,
             done: false,
@@ -72,7 +89,7 @@ impl<R: Read> AuditEvents<R> {
     }
 }
 
-impl<R: Read> Iterator for AuditEvents<R> {
+impl<'de, R: serde_json::de::Read<'de>> Iterator for AuditEvents<'de, R> {
     type Item = Result<Value, AuditReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -149,7 +166,7 @@ fn classify(value: Value) -> Classified {
 ///
 /// [`AuditReadError::Json`] when the bytes are not a sequence of JSON values.
 pub fn events_of(bytes: &[u8]) -> Result<(Vec<Value>, u64), AuditReadError> {
-    let mut events = AuditEvents::new(bytes);
+    let mut events = AuditEvents::from_slice(bytes);
     let collected = events.by_ref().collect::<Result<Vec<_>, _>>()?;
     Ok((collected, events.malformed()))
 }

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 /// One corpus of `CUSTODY_CONFORMANCE_DIR` (default `../shared/conformance` beside the
 /// repository); a missing corpus fails the test rather than skipping it.
-#[allow(dead_code, reason = "used by the modules added one by one")]
 fn corpus(name: &str) -> PathBuf {
     let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),

@@ -12,7 +12,7 @@ use custody_runtime::output::{
     Alert, AlertFormat, FileSink, HttpSink, HttpSinkOptions, Priority, Sinks, WriterSink,
 };
 use custody_runtime::rules::RuleSet;
-use custody_runtime::source::k8s_audit::AuditEvents;
+use custody_runtime::source::k8s_audit::{AuditEvents, AuditReadError};
 use custody_runtime::source::webhook::{Webhook, WebhookConfig, WebhookStats};
 use serde_json::Value;
 
@@ -22,6 +22,10 @@ use crate::args::{
     ValidateArgs,
 };
 use crate::{printer, render};
+
+/// Event files up to this size are read into memory and parsed there; larger ones (and
+/// standard input) are streamed.
+const IN_MEMORY_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Runs `custody runtime`.
 pub(crate) fn runtime(command: &RuntimeCommand, quiet: bool) -> anyhow::Result<ExitStatus> {
@@ -159,18 +163,30 @@ fn replay(args: &ReplayArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let mut sinks = sinks(&args.alerts)?;
     let (mut events, mut malformed) = (0_u64, 0_u64);
     for path in &args.events {
-        let reader: Box<dyn std::io::Read> = if path == Path::new("-") {
-            Box::new(std::io::stdin().lock())
+        let mut replay_events =
+            |stream: &mut dyn Iterator<Item = Result<Value, AuditReadError>>| {
+                for event in stream {
+                    let event = event.with_context(|| format!("reading {}", path.display()))?;
+                    events += 1;
+                    deliver(&mut sinks, &engine.audit_alerts(&event, event_time(&event)));
+                }
+                anyhow::Ok(())
+            };
+        if path == Path::new("-") {
+            let mut stream = AuditEvents::new(std::io::stdin().lock());
+            replay_events(&mut stream)?;
+            malformed += stream.malformed();
+        } else if fs_err::metadata(path)?.len() <= IN_MEMORY_BYTES {
+            // Parsing from memory is about twice as fast as from a reader.
+            let bytes = fs_err::read(path)?;
+            let mut stream = AuditEvents::from_slice(&bytes);
+            replay_events(&mut stream)?;
+            malformed += stream.malformed();
         } else {
-            Box::new(std::io::BufReader::new(fs_err::File::open(path)?))
-        };
-        let mut stream = AuditEvents::new(reader);
-        for event in stream.by_ref() {
-            let event = event.with_context(|| format!("reading {}", path.display()))?;
-            events += 1;
-            deliver(&mut sinks, &engine.audit_alerts(&event, event_time(&event)));
+            let mut stream = AuditEvents::new(std::io::BufReader::new(fs_err::File::open(path)?));
+            replay_events(&mut stream)?;
+            malformed += stream.malformed();
         }
-        malformed += stream.malformed();
     }
     for error in sinks.close() {
         printer::warn(&error.to_string());

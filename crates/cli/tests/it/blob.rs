@@ -6,24 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use crate::common::{TestContext, assert_success, peers};
+use crate::common::{TestContext, assert_success, conformance, peers};
 use crate::help::help;
-
-/// `…/conformance/sigstore/bundle-verify`, from `CUSTODY_CONFORMANCE_DIR` or the default;
-/// fails when missing.
-fn bundle_verify_dir() -> PathBuf {
-    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        PathBuf::from,
-    );
-    let directory = root.join("sigstore/bundle-verify");
-    assert!(
-        directory.is_dir(),
-        "conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        directory.display()
-    );
-    directory
-}
 
 /// The `verify-bundle` arguments the sigstore-conformance harness passes for a case (see
 /// the corpus README): the key or identity and issuer, the case's trusted root if any (else
@@ -70,7 +54,7 @@ fn conformance_args(case: &Path) -> Vec<String> {
 #[test]
 fn conformance_corpus_through_the_binary() {
     let context = TestContext::new();
-    let mut cases: Vec<PathBuf> = fs_err::read_dir(bundle_verify_dir())
+    let mut cases: Vec<PathBuf> = fs_err::read_dir(conformance("sigstore/bundle-verify"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.join("bundle.sigstore.json").is_file())
@@ -108,7 +92,7 @@ fn conformance_corpus_through_the_binary() {
 /// The conformance protocol's `sha256:HEX` artifact form, and the JSON report.
 #[test]
 fn verify_bundle_by_digest_with_json_output() {
-    let case = bundle_verify_dir().join("happy-path-v0.3-new-mediaType");
+    let case = conformance("sigstore/bundle-verify").join("happy-path-v0.3-new-mediaType");
     let mut args = conformance_args(&case);
     // SHA-256 of a.txt, read from the bundle's messageDigest and `sha256sum a.txt`.
     *args.last_mut().unwrap() =
@@ -150,7 +134,7 @@ fn verify_bundle_by_digest_with_json_output() {
 
 #[test]
 fn verify_bundle_refuses_staging_and_missing_policy() {
-    let case = bundle_verify_dir().join("happy-path-v0.1");
+    let case = conformance("sigstore/bundle-verify").join("happy-path-v0.1");
     let bundle = case.join("bundle.sigstore.json");
     let bundle = bundle.to_str().unwrap();
     let output =
@@ -166,7 +150,7 @@ fn verify_bundle_refuses_staging_and_missing_policy() {
 /// certificate's actual identity and a hint.
 #[test]
 fn verify_bundle_identity_matching() {
-    let case = bundle_verify_dir().join("happy-path-v0.1");
+    let case = conformance("sigstore/bundle-verify").join("happy-path-v0.1");
     let bundle = case.join("bundle.sigstore.json");
     let artifact = case.join("../a.txt");
     let run = |identity: &[&str]| {

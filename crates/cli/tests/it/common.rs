@@ -7,6 +7,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// One corpus of `CUSTODY_CONFORMANCE_DIR` (default `../shared/conformance` beside the
+/// repository); a missing corpus fails the test rather than skipping it.
+pub(crate) fn conformance(name: &str) -> PathBuf {
+    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
+        PathBuf::from,
+    );
+    let directory = root.join(name);
+    assert!(
+        directory.is_dir(),
+        "conformance corpus {name} missing at {}: set CUSTODY_CONFORMANCE_DIR",
+        directory.display()
+    );
+    directory
+}
+
 /// A fresh directory with its own cache, for one test.
 pub(crate) struct TestContext {
     pub(crate) temp: tempfile::TempDir,

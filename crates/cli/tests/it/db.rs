@@ -7,25 +7,12 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{TestContext, require_tool, write_tree};
-
-fn conformance() -> std::path::PathBuf {
-    let directory = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        std::path::PathBuf::from,
-    );
-    assert!(
-        directory.is_dir(),
-        "conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        directory.display()
-    );
-    directory
-}
+use crate::common::{TestContext, conformance, require_tool, write_tree};
 
 #[test]
 fn import_then_info_counts_advisories_and_reimport_changes_nothing() {
     let context = TestContext::new();
-    let pypi = conformance().join("advisories/pypa-advisory-database");
+    let pypi = conformance("advisories/pypa-advisory-database");
     let bad = context.path("bad");
     write_tree(
         &bad,
@@ -134,7 +121,7 @@ fn update_from_a_mirror_then_info_shows_counts_and_last_update() {
     let context = TestContext::new();
     // urllib3's records, zipped by Python's zipfile: an archive writer that is not ours.
     let records: Vec<std::path::PathBuf> =
-        fs_err::read_dir(conformance().join("advisories/pypa-advisory-database/vulns/urllib3"))
+        fs_err::read_dir(conformance("advisories/pypa-advisory-database/vulns/urllib3"))
             .unwrap()
             .map(|entry| entry.unwrap().path())
             .collect();
@@ -285,7 +272,7 @@ fn stalling_server() -> (String, std::thread::JoinHandle<()>) {
 #[test]
 fn killed_update_leaves_the_database_intact_and_the_next_update_cleans_up() {
     let context = TestContext::new();
-    let records = conformance().join("advisories/pypa-advisory-database/vulns/urllib3");
+    let records = conformance("advisories/pypa-advisory-database/vulns/urllib3");
     let database = context.path("vulndb.sqlite");
     let database_arg = format!("--db={}", database.display());
     let import = context.run(&["db", "import", records.to_str().unwrap(), &database_arg]);

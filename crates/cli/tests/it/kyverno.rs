@@ -3,12 +3,11 @@
 //! clean, 1 a rule failed or errored, 2 unreadable input), one conformance folder through the
 //! binary, and help. The engine's verdicts are proven rule by rule in custody-policy's tests.
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::Value;
 
-use crate::common::{TestContext, write_tree};
+use crate::common::{TestContext, conformance, write_tree};
 use crate::help::help;
 
 /// An enforced policy requiring a non-empty `team` label on Pods (and, through autogen, on
@@ -342,22 +341,6 @@ fn apply_results(report: &Value) -> Vec<(&str, &str, &str, &str, &str)> {
             )
         })
         .collect()
-}
-
-/// `…/conformance/kyverno`, from `CUSTODY_CONFORMANCE_DIR` or the default; fails when
-/// missing.
-fn kyverno_corpus() -> PathBuf {
-    let root = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        PathBuf::from,
-    );
-    let directory = root.join("kyverno");
-    assert!(
-        directory.is_dir(),
-        "conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        directory.display()
-    );
-    directory
 }
 
 #[test]
@@ -836,7 +819,7 @@ fn test_json_is_an_array_of_reports_with_case_statuses() {
 
 #[test]
 fn test_runs_a_conformance_folder() {
-    let folder = kyverno_corpus().join("pod-security/baseline/disallow-privileged-containers");
+    let folder = conformance("kyverno").join("pod-security/baseline/disallow-privileged-containers");
     let test_file = fs_err::read_to_string(folder.join(".kyverno-test/kyverno-test.yaml")).unwrap();
     // The file lists each result's resource names as `  - name` items under `resources:`,
     // and its policies and resources as unindented `- path` items before `results:`.

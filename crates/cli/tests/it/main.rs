@@ -14,6 +14,7 @@ mod image;
 mod key;
 mod kyverno;
 mod policy;
+mod runtime;
 mod scan;
 mod sign_image;
 mod targets;

@@ -5,22 +5,8 @@
 //! advisory and the range that makes it apply.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
-use crate::common::{TestContext, write_tree};
-
-fn conformance() -> PathBuf {
-    let directory = std::env::var_os("CUSTODY_CONFORMANCE_DIR").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-        PathBuf::from,
-    );
-    assert!(
-        directory.is_dir(),
-        "conformance corpus missing at {}: set CUSTODY_CONFORMANCE_DIR",
-        directory.display()
-    );
-    directory
-}
+use crate::common::{TestContext, conformance, write_tree};
 
 /// Core metadata of a pip-installed distribution.
 fn metadata(name: &str, version: &str) -> Vec<u8> {
@@ -112,7 +98,7 @@ fn fixture(context: &TestContext) -> (String, String) {
     );
     let database = context.path("vulndb.sqlite");
     let database_arg = format!("--db={}", database.display());
-    let advisories = conformance().join("advisories");
+    let advisories = conformance("advisories");
     let imported = context.run(&[
         "db",
         "import",
@@ -542,9 +528,8 @@ fn lockfiles_in_a_source_tree_are_scanned() {
     let (_, database) = fixture(&context);
     // osv-scanner's pip fixture, as a project would name it: django 2.2.24 among 12 other pins.
     let source = context.path("project");
-    let fixture = conformance().join(
-        "lockfiles/osv-scanner-legacy/pkg/lockfile/fixtures/pip/multiple-packages-constrained.txt",
-    );
+    let fixture = conformance("lockfiles/osv-scanner-legacy/pkg/lockfile/fixtures/pip")
+        .join("multiple-packages-constrained.txt");
     write_tree(
         &source,
         &[(

@@ -20,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let printed = expr.to_string();
     let reparsed = parse(&printed).expect("canonical text parses");
-    assert_eq!(reparsed.to_string(), printed, "canonical text is a fixed point");
+    assert_eq!(
+        reparsed.to_string(),
+        printed,
+        "canonical text is a fixed point"
+    );
 
     // Every name is a macro standing for the whole condition, and a list holding itself.
     let looping = [Literal {

@@ -120,11 +120,11 @@ impl Drop for StaticServer {
 fn update_from_a_mirror_then_info_shows_counts_and_last_update() {
     let context = TestContext::new();
     // urllib3's records, zipped by Python's zipfile: an archive writer that is not ours.
-    let records: Vec<std::path::PathBuf> =
-        fs_err::read_dir(conformance("advisories/pypa-advisory-database/vulns/urllib3"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
+    let urllib3 = conformance("advisories/pypa-advisory-database/vulns/urllib3");
+    let records: Vec<_> = fs_err::read_dir(urllib3)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
     let mirror = context.path("mirror");
     fs_err::create_dir_all(mirror.join("PyPI")).unwrap();
     let zipped = Command::new(require_tool("python3", "python3"))

@@ -819,7 +819,8 @@ fn test_json_is_an_array_of_reports_with_case_statuses() {
 
 #[test]
 fn test_runs_a_conformance_folder() {
-    let folder = conformance("kyverno").join("pod-security/baseline/disallow-privileged-containers");
+    let folder =
+        conformance("kyverno").join("pod-security/baseline/disallow-privileged-containers");
     let test_file = fs_err::read_to_string(folder.join(".kyverno-test/kyverno-test.yaml")).unwrap();
     // The file lists each result's resource names as `  - name` items under `resources:`,
     // and its policies and resources as unindented `- path` items before `results:`.

@@ -17,14 +17,14 @@ use crate::condition::ast::{Expr, Literal, Operand, Span};
 use crate::condition::error::ExpandError;
 
 /// The most nodes (expressions and list items) one expansion may produce: macros that use
-/// others several times grow exponentially. The largest official rule expands to a few
-/// thousand.
+/// others several times grow exponentially. The largest official rule expands to 782 (test
+/// `official_rules_files_parse_and_expand`).
 pub const MAX_EXPANDED_NODES: usize = 200_000;
 
 /// The deepest expanded tree (macros within macros, with the nesting of their conditions), and
-/// the deepest chain of lists within lists. The official rules reach a few dozen levels; the
-/// bound keeps every recursive walk of the tree (expansion, display, evaluation) well within a
-/// thread's stack even in debug builds.
+/// the deepest chain of lists within lists. The official rules reach 7 levels. Expansion takes
+/// about 4 KiB of stack per level in debug builds (measured), so the bound keeps it, and every
+/// other recursive walk of the tree (display, evaluation), within a 2 MiB thread stack.
 pub const MAX_EXPANDED_DEPTH: usize = 256;
 
 /// Expands every macro reference in `expr` and every list name in its value lists.

@@ -160,7 +160,7 @@ impl Display for Expected {
 pub enum ExpandError {
     /// A bare name stands as an expression but no macro has that name (Falco: "Undefined
     /// macro '...' used in filter").
-    #[error("undefined macro '{name}'{}", within_text(.within.as_deref()))]
+    #[error("Undefined macro '{name}' used in filter{}.", within_text(.within.as_deref()))]
     UndefinedMacro {
         /// The name.
         name: String,
@@ -172,7 +172,7 @@ pub enum ExpandError {
     },
     /// A macro refers back to itself, directly or through others (Falco: "reference loop in
     /// macro").
-    #[error("macro reference loop: {}", .chain.join(" -> "))]
+    #[error("reference loop in macro: {}", .chain.join(" -> "))]
     MacroCycle {
         /// The macros from the first reference to the repeated one, which ends the chain.
         chain: Vec<String>,

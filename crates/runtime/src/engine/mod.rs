@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::condition::{self, Expr, Literal};
 use crate::fields::{self, Source};
 use crate::output::{self, Alert, AlertDetails, OutputTemplate, Priority};
-use crate::rules::{Location, RuleSet};
+use crate::rules::{Entry, Location, RuleSet};
 use compile::{CompiledField, FieldSlots};
 use eval::{Event, Node, Values};
 
@@ -28,7 +28,11 @@ use eval::{Event, Node, Values};
 pub struct Diagnostic {
     /// Where the item is defined.
     pub location: Location,
-    /// `rule` or `macro`.
+    /// Falco's code for it: `LOAD_ERR_COMPILE_CONDITION`, `LOAD_ERR_COMPILE_OUTPUT`,
+    /// `LOAD_ERR_VALIDATE` (undefined macros, reference loops, unknown exception fields) or, as a
+    /// warning, `LOAD_UNKNOWN_FIELD` (a rule skipped with `skip-if-unknown-filter`).
+    pub code: &'static str,
+    /// `rule`, `macro` or `exception`.
     pub item: &'static str,
     /// The item's name.
     pub name: String,
@@ -108,10 +112,30 @@ impl Engine {
                 }
                 Err(error) => errors.push(Diagnostic {
                     location: definition.condition_location.clone(),
+                    code: "LOAD_ERR_COMPILE_CONDITION",
                     item: "macro",
                     name: definition.name.clone(),
-                    message: format!("condition: {error}"),
+                    message: error.to_string(),
                 }),
+            }
+        }
+        // A macro that refers back to itself is an error of the macro, used or not.
+        for definition in rules.macros() {
+            let Some(expr) = macros.get(definition.name.as_str()) else {
+                continue;
+            };
+            let expanded =
+                condition::expand(expr, &|name: &str| macros.get(name), &|name: &str| {
+                    lists.get(name).map(Vec::as_slice)
+                });
+            if let Err(error @ condition::ExpandError::MacroCycle { .. }) = expanded {
+                errors.push(Diagnostic {
+                    location: definition.location.clone(),
+                    code: "LOAD_ERR_VALIDATE",
+                    item: "macro",
+                    name: definition.name.clone(),
+                    message: error.to_string(),
+                });
             }
         }
         let mut engine = Engine::default();
@@ -122,54 +146,24 @@ impl Engine {
             if !rule.enabled {
                 continue;
             }
-            let diagnostic = |message: String| Diagnostic {
+            let diagnostic = |code: &'static str, message: String| Diagnostic {
                 location: rule.condition_location.clone(),
+                code,
                 item: "rule",
                 name: rule.name.clone(),
                 message,
             };
-            let compiled = condition::parse(&rule.condition)
-                .map_err(|error| format!("condition: {error}"))
-                .and_then(|expr| {
-                    condition::expand(&expr, &|name: &str| macros.get(name), &|name: &str| {
-                        lists.get(name).map(Vec::as_slice)
-                    })
-                    .map_err(|error| error.to_string())
-                })
-                .and_then(|expr| {
-                    compile::compile(&expr, source, &mut engine.slots)
-                        .map_err(|error| error.to_string())
-                })
-                .and_then(|node| {
-                    let output = OutputTemplate::parse(&rule.output)
-                        .map_err(|error| format!("output: {error}"))?;
-                    Ok((node, output))
-                });
-            match compiled {
-                Ok((condition, output)) => {
-                    let output_fields = output
-                        .fields()
-                        .iter()
-                        .map(|field| {
-                            engine
-                                .slots
-                                .field(source, field.name(), field.argument(), Vec::new())
-                                .ok()
-                        })
-                        .collect();
-                    engine.add(CompiledRule {
-                        name: rule.name.clone(),
-                        priority: rule.priority,
-                        source,
-                        tags: rule.tags.clone(),
-                        condition,
-                        output,
-                        output_fields,
-                        hits: AtomicU64::new(0),
-                    });
+            let unknown_exception_fields = exception_fields(rule, source);
+            if !unknown_exception_fields.is_empty() {
+                errors.extend(unknown_exception_fields);
+                continue;
+            }
+            match engine.compile_rule(rule, source, &macros, &lists) {
+                Ok(compiled) => engine.add(compiled),
+                Err(error) if error.unknown_field && rule.skip_if_unknown_filter => {
+                    warnings.push(diagnostic("LOAD_UNKNOWN_FIELD", error.message));
                 }
-                Err(message) if rule.skip_if_unknown_filter => warnings.push(diagnostic(message)),
-                Err(message) => errors.push(diagnostic(message)),
+                Err(error) => errors.push(diagnostic(error.code, error.message)),
             }
         }
         Compiled {
@@ -177,6 +171,65 @@ impl Engine {
             errors,
             warnings,
         }
+    }
+
+    /// Compiles one rule: its condition (macros and lists expanded) and its output.
+    fn compile_rule(
+        &mut self,
+        rule: &crate::rules::Rule,
+        source: Source,
+        macros: &HashMap<&str, Expr>,
+        lists: &HashMap<String, Vec<Literal>>,
+    ) -> Result<CompiledRule, RuleError> {
+        let expr = condition::parse(&rule.condition)
+            .map_err(|error| RuleError::new("LOAD_ERR_COMPILE_CONDITION", &error))?;
+        let expr = condition::expand(&expr, &|name: &str| macros.get(name), &|name: &str| {
+            lists.get(name).map(Vec::as_slice)
+        })
+        .map_err(|error| {
+            // Falco finds list loops when compiling the condition, macro problems when
+            // validating it.
+            let code = if matches!(error, condition::ExpandError::ListCycle { .. }) {
+                "LOAD_ERR_COMPILE_CONDITION"
+            } else {
+                "LOAD_ERR_VALIDATE"
+            };
+            RuleError::new(code, &error)
+        })?;
+        let condition =
+            compile::compile(&expr, source, &mut self.slots).map_err(|error| RuleError {
+                unknown_field: matches!(
+                    error,
+                    compile::CompileError::Field(fields::ResolveError::Unknown { .. })
+                ),
+                ..RuleError::new("LOAD_ERR_COMPILE_CONDITION", &error)
+            })?;
+        let output = OutputTemplate::parse(&rule.output)
+            .map_err(|error| RuleError::new("LOAD_ERR_COMPILE_OUTPUT", &error))?;
+        let output_fields = output
+            .fields()
+            .iter()
+            .map(|field| {
+                self.slots
+                    .field(source, field.name(), field.argument(), Vec::new())
+                    .map(Some)
+                    .map_err(|_| RuleError {
+                        code: "LOAD_ERR_COMPILE_OUTPUT",
+                        message: format!("invalid formatting token {field}"),
+                        unknown_field: false,
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CompiledRule {
+            name: rule.name.clone(),
+            priority: rule.priority,
+            source,
+            tags: rule.tags.clone(),
+            condition,
+            output,
+            output_fields,
+            hits: AtomicU64::new(0),
+        })
     }
 
     fn add(&mut self, rule: CompiledRule) {
@@ -263,6 +316,61 @@ impl Engine {
             },
         )
     }
+}
+
+/// Why a rule does not compile, with Falco's code.
+struct RuleError {
+    code: &'static str,
+    message: String,
+    /// The condition names a field the source does not have, which `skip-if-unknown-filter`
+    /// turns into a warning.
+    unknown_field: bool,
+}
+
+impl RuleError {
+    fn new(code: &'static str, error: &dyn std::fmt::Display) -> Self {
+        Self {
+            code,
+            message: error.to_string(),
+            unknown_field: false,
+        }
+    }
+}
+
+/// The exception fields of `rule` that `source` does not have, as Falco reports them: on the
+/// exception, before the rule's condition is compiled.
+fn exception_fields(rule: &crate::rules::Rule, source: Source) -> Vec<Diagnostic> {
+    let names = |entry: &Entry| -> Vec<String> {
+        match entry {
+            Entry::Scalar(name) => vec![name.clone()],
+            Entry::List(items) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Entry::Scalar(name) => Some(name.clone()),
+                    Entry::List(_) => None,
+                })
+                .collect(),
+        }
+    };
+    rule.exceptions
+        .iter()
+        .flat_map(|exception| {
+            exception
+                .fields
+                .as_ref()
+                .map(names)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(move |field| fields::resolve(source, field).is_err())
+                .map(move |field| Diagnostic {
+                    location: rule.location.clone(),
+                    code: "LOAD_ERR_VALIDATE",
+                    item: "exception",
+                    name: exception.name.clone(),
+                    message: format!("'{field}' is not a supported filter field"),
+                })
+        })
+        .collect()
 }
 
 /// A list item as the condition parser reads list items, so list values and inline values

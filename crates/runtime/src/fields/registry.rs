@@ -245,7 +245,7 @@ pub struct FieldRef<'t> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     /// No field of the source has this name.
-    #[error("unknown field `{name}` for source {event_source}")]
+    #[error("filter_check called with nonexistent field {name} (source {event_source})")]
     Unknown {
         /// The name as written, without its argument.
         name: String,

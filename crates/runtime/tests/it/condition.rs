@@ -623,7 +623,7 @@ fn macros_expand_where_a_name_stands_as_an_expression() {
     );
     assert_eq!(
         error.to_string(),
-        "undefined macro 'inner' in macro 'outer'"
+        "Undefined macro 'inner' used in filter in macro 'outer'."
     );
 }
 
@@ -657,7 +657,7 @@ fn macro_cycles_name_the_chain() {
     );
     let definitions = Definitions::new(&[("a", "proc.pid > 1 and b"), ("b", "a")], &[]);
     let error = definitions.expand("a").expect_err("cycle");
-    assert_eq!(error.to_string(), "macro reference loop: a -> b -> a");
+    assert_eq!(error.to_string(), "reference loop in macro: a -> b -> a");
 }
 
 #[test]

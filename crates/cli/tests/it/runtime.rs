@@ -66,7 +66,10 @@ fn validate_reports_a_broken_rule_with_its_position() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("broken.yaml:3:"), "{stderr}");
     assert!(stderr.contains("Shell in pod"), "{stderr}");
-    assert!(stderr.contains("Undefined macro 'is_a_shell' used in filter."), "{stderr}");
+    assert!(
+        stderr.contains("Undefined macro 'is_a_shell' used in filter."),
+        "{stderr}"
+    );
 }
 
 #[test]

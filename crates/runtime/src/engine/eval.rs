@@ -67,8 +67,10 @@ pub enum Test {
         /// The set.
         members: HashSet<String>,
     },
-    /// `pmatch`: the value is one of the paths or below one.
-    PathPrefix(Vec<String>),
+    /// `pmatch`: the value is one of the paths or below one. The paths are kept without a
+    /// trailing `/` in a set, and a value is tested by looking up itself and each of its
+    /// ancestors: as many lookups as the value has components, however many paths there are.
+    PathPrefix(HashSet<String>),
     /// A comparison with another field of the same event (`val(f)`).
     Field {
         /// The operator.
@@ -221,12 +223,16 @@ impl Test {
                 text_of(single).is_some_and(|text| members.contains(text.as_ref()))
             }
             (Test::PathPrefix(prefixes), single) => text_of(single).is_some_and(|path| {
-                prefixes.iter().any(|prefix| {
-                    path.as_ref() == prefix
-                        || path
-                            .strip_prefix(prefix.as_str())
-                            .is_some_and(|rest| rest.starts_with('/'))
-                })
+                let mut ancestor = path.as_ref();
+                loop {
+                    if prefixes.contains(ancestor) {
+                        return true;
+                    }
+                    match ancestor.rfind('/') {
+                        Some(slash) => ancestor = ancestor.get(..slash).unwrap_or_default(),
+                        None => return false,
+                    }
+                }
             }),
             (Test::Text(text_test), FieldValue::Str(value)) => text_test.holds(value),
             (Test::Text(text_test), other) => {

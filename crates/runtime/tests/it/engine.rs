@@ -314,3 +314,69 @@ fn alerts_render_outputs_and_falco_json() {
     let counts: Vec<(&str, u64)> = engine.hit_counts().filter(|(_, hits)| *hits > 0).collect();
     assert_eq!(counts, [("Create Privileged Pod", 1)]);
 }
+
+/// The rules of `text` (one `k8s_audit` rule per condition) against one event: the names of
+/// the rules that match.
+fn matching(conditions: &[&str], event: &serde_json::Value) -> Vec<String> {
+    let mut text = String::new();
+    for (index, condition) in conditions.iter().enumerate() {
+        text.push_str(&format!(
+            "- rule: r{index}\n  desc: d\n  condition: {condition}\n  output: o\n  priority: INFO\n  source: k8s_audit\n"
+        ));
+    }
+    let mut rules = RuleSet::new();
+    assert!(rules.load_str("test.yaml", &text), "{:?}", rules.errors());
+    let compiled = Engine::compile(&rules);
+    assert!(compiled.errors.is_empty(), "{:?}", compiled.errors);
+    compiled
+        .engine
+        .audit_alerts(event, jiff::Timestamp::UNIX_EPOCH)
+        .into_iter()
+        .map(|alert| alert.rule)
+        .collect()
+}
+
+/// libsinsp's semantics, from falco.org "Condition Syntax": list fields answer `in` (every
+/// value in the set) and `intersects` (one), `pmatch` matches a path or anything below it,
+/// `regex` the whole value, `glob` with `*`/`?`, missing values fail every comparison and only
+/// `not ... exists` sees them, transformers apply before comparing.
+#[test]
+fn operators_follow_libsinsp() {
+    let event = serde_json::json!({
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "auditID": "a", "stage": "ResponseComplete",
+        "verb": "create", "requestURI": "/api/v1/namespaces/prod/pods",
+        "user": {"username": "Alice", "groups": ["system:authenticated", "dev"]},
+        "objectRef": {"resource": "pods", "namespace": "prod", "name": "web"},
+        "responseStatus": {"code": 201},
+        "requestObject": {"kind": "Pod", "spec": {"containers": [
+            {"name": "a", "image": "nginx:1.25"}, {"name": "b", "image": "redis:7"}
+        ]}}
+    });
+    let hits = matching(
+        &[
+            "ka.user.groups in (system:authenticated, dev, ops)",
+            "ka.user.groups in (dev)",
+            "ka.user.groups intersects (dev)",
+            "ka.req.pod.containers.image.repository in (nginx, redis)",
+            "ka.uri pmatch (/api/v1/namespaces)",
+            "ka.uri pmatch (/api/v1/name)",
+            "ka.uri regex '/api/v1/namespaces/[a-z]+/pods'",
+            "ka.uri regex 'namespaces'",
+            "ka.target.name glob 'w?b*'",
+            "tolower(ka.user.name) = alice",
+            "ka.user.name icontains LIC",
+            "ka.response.code >= 200 and ka.response.code < 300",
+            "ka.impuser.name = bob",
+            "not ka.impuser.name exists",
+            "ka.req.pod.containers.image[1] in (redis:7)",
+            "len(ka.req.pod.containers.image) = 2",
+        ],
+        &event,
+    );
+    assert_eq!(
+        hits,
+        [
+            "r0", "r2", "r3", "r4", "r6", "r8", "r9", "r10", "r11", "r13", "r14", "r15"
+        ]
+    );
+}

@@ -2,6 +2,8 @@
 //! audit events of Falco's legacy tests, replayed against the k8saudit rules, raise the alerts
 //! those rules imply.
 
+use std::fmt::Write as _;
+
 use custody_runtime::engine::Engine;
 use custody_runtime::rules::RuleSet;
 use custody_runtime::source::k8s_audit::AuditEvents;
@@ -320,9 +322,10 @@ fn alerts_render_outputs_and_falco_json() {
 fn matching(conditions: &[&str], event: &serde_json::Value) -> Vec<String> {
     let mut text = String::new();
     for (index, condition) in conditions.iter().enumerate() {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "- rule: r{index}\n  desc: d\n  condition: {condition}\n  output: o\n  priority: INFO\n  source: k8s_audit\n"
-        ));
+        );
     }
     let mut rules = RuleSet::new();
     assert!(rules.load_str("test.yaml", &text), "{:?}", rules.errors());

@@ -203,8 +203,9 @@ fn serve_raises_alerts_for_posted_audit_events_until_interrupted() {
     let alert: Value = serde_json::from_str(&line).expect("a JSON alert");
     assert_eq!(alert["rule"], "Create Privileged Pod");
 
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &server.id().to_string()])
+    // The shell's own `kill`: a fresh machine may not have procps.
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", server.id())])
         .status()
         .unwrap();
     assert!(status.success());

@@ -57,6 +57,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use super::matching::selector_kind;
+
 /// The policy annotation that chooses the pod controllers rules are generated for.
 pub const AUTOGEN_CONTROLLERS_ANNOTATION: &str = "pod-policies.kyverno.io/autogen-controllers";
 
@@ -849,43 +851,6 @@ fn contains_kind(kinds: &[&str], kind: &str) -> bool {
     kinds
         .iter()
         .any(|selector| selector_kind(selector) == Some(kind))
-}
-
-/// The kind a selector names (`GetKindFromGVK` then `SplitSubresource`): `Pod`, `Pod.status`,
-/// `Pod/status`, `v1/Pod`, `v1/Pod/status`, `apps/v1/Deployment` and
-/// `apps/v1/Deployment/scale` name `Pod` and `Deployment`.
-fn selector_kind(selector: &str) -> Option<&str> {
-    let parts: Vec<&str> = selector.split('/').collect();
-    match parts.as_slice() {
-        [kind] => kind.split('.').next(),
-        [version, kind] if is_version(version) || *version == "*" => kind.split('.').next(),
-        [kind, _subresource] => Some(kind),
-        [version, kind, _subresource] if is_version(version) => Some(kind),
-        [_group, _version, kind] => kind.split('.').next(),
-        [_group, _version, kind, _subresource] => Some(kind),
-        _ => None,
-    }
-}
-
-/// Whether a selector segment is a Kubernetes version: `v` and digits, optionally followed by
-/// `alpha` or `beta` and digits.
-fn is_version(segment: &str) -> bool {
-    let Some(rest) = segment.strip_prefix('v') else {
-        return false;
-    };
-    let major_end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let (major, level) = rest.split_at(major_end);
-    let number = level
-        .strip_prefix("alpha")
-        .or_else(|| level.strip_prefix("beta"))
-        .unwrap_or(level);
-    !major.is_empty()
-        && (level.is_empty()
-            || (number.len() < level.len()
-                && !number.is_empty()
-                && number.bytes().all(|byte| byte.is_ascii_digit())))
 }
 
 #[cfg(test)]

@@ -465,6 +465,12 @@ impl ResourceDescription {
     }
 }
 
+/// The kind a `kinds` entry names, whatever its group, version or subresource (`Pod`,
+/// `v1/Pod/status`, `apps/v1/Deployment`), `None` for a selector of too many segments.
+pub(super) fn selector_kind(selector: &str) -> Option<&str> {
+    Some(KindSelector::parse(selector).kind).filter(|kind| !kind.is_empty())
+}
+
 /// Whether the `kinds` entry `selector` selects a resource of `gvk` at `subresource`. A plain
 /// kind (`Pod`, most entries) is compared directly; every other form is parsed.
 fn kind_matches(selector: &str, gvk: &GroupVersionKind, subresource: &str) -> bool {

@@ -405,6 +405,24 @@ impl Reader<'_> {
             .transpose()
     }
 
+    /// Reads each item of the list at `path` with `read`, which gets the item's own path
+    /// (`path[index]`).
+    fn each<T>(
+        &self,
+        list: &Value,
+        path: &str,
+        read: impl Fn(&Value, &str) -> Result<T, PolicyError>,
+    ) -> Result<Vec<T>, PolicyError> {
+        let Value::Array(items) = list else {
+            return Err(self.invalid(path, "expected a list"));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| read(item, &format!("{path}[{index}]")))
+            .collect()
+    }
+
     fn entries(&self, value: Option<&Value>, path: &str) -> Result<Vec<Value>, PolicyError> {
         match value {
             None | Some(Value::Null) => Ok(Vec::new()),
@@ -474,16 +492,10 @@ impl Reader<'_> {
                 .map(ValidateCheck::Pattern);
         }
         if let Some(patterns) = fields.get("anyPattern") {
-            let Value::Array(patterns) = patterns else {
-                return Err(self.invalid(&format!("{path}.anyPattern"), "expected a list"));
-            };
-            return patterns
-                .iter()
-                .enumerate()
-                .map(|(index, pattern)| {
-                    self.pattern(pattern, &format!("{path}.anyPattern[{index}]"))
+            return self
+                .each(patterns, &format!("{path}.anyPattern"), |pattern, path| {
+                    self.pattern(pattern, path)
                 })
-                .collect::<Result<_, _>>()
                 .map(ValidateCheck::AnyPattern);
         }
         if let Some(deny) = fields.get("deny") {
@@ -493,16 +505,10 @@ impl Reader<'_> {
                 .map(ValidateCheck::Deny);
         }
         if let Some(foreach) = fields.get("foreach") {
-            let Value::Array(blocks) = foreach else {
-                return Err(self.invalid(&format!("{path}.foreach"), "expected a list"));
-            };
-            return blocks
-                .iter()
-                .enumerate()
-                .map(|(index, block)| {
-                    self.validate_foreach(block, &format!("{path}.foreach[{index}]"))
+            return self
+                .each(foreach, &format!("{path}.foreach"), |block, path| {
+                    self.validate_foreach(block, path)
                 })
-                .collect::<Result<_, _>>()
                 .map(ValidateCheck::Foreach);
         }
         if let Some(pod_security) = fields.get("podSecurity") {
@@ -642,16 +648,10 @@ impl Reader<'_> {
                 .map(MutatePatch::Json6902);
         }
         if let Some(foreach) = fields.get("foreach") {
-            let Value::Array(blocks) = foreach else {
-                return Err(self.invalid(&format!("{path}.foreach"), "expected a list"));
-            };
-            return blocks
-                .iter()
-                .enumerate()
-                .map(|(index, block)| {
-                    let path = format!("{path}.foreach[{index}]");
-                    let block_fields = self.object(block, &path)?;
-                    let element_patch = self.mutate_patch(block, &path)?;
+            return self
+                .each(foreach, &format!("{path}.foreach"), |block, path| {
+                    let block_fields = self.object(block, path)?;
+                    let element_patch = self.mutate_patch(block, path)?;
                     // Kyverno reverses strategic merge foreach by default: kustomize's merge
                     // prepends, so patching last to first keeps the list's order.
                     let descending = match block["order"].as_str() {
@@ -665,11 +665,10 @@ impl Reader<'_> {
                         context: self
                             .entries(block_fields.get("context"), &format!("{path}.context"))?,
                         preconditions: self
-                            .preconditions(block_fields.get("preconditions"), &path)?,
+                            .preconditions(block_fields.get("preconditions"), path)?,
                         patch: element_patch,
                     })
                 })
-                .collect::<Result<_, PolicyError>>()
                 .map(MutatePatch::Foreach);
         }
         let feature = if fields.contains_key("cel") {

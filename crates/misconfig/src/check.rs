@@ -1,14 +1,11 @@
-//! The vocabulary every scanner of this crate reports in: a [`Check`] describes one rule, a
-//! [`Finding`] says where a file breaks it.
+//! The vocabulary every scanner of this crate reports in: a [`Check`] describes one rule, and
+//! [`Check::finding`] makes the [`Misconfiguration`] that says where a file breaks it.
 //!
 //! Checks are static tables owned by each file kind's module (`dockerfile::checks` for
-//! Dockerfiles; Kubernetes manifests get their own table), so a finding borrows its check for
-//! `'static` and the report layer can print id, title, remediation and references without
-//! another lookup.
+//! Dockerfiles; Kubernetes manifests get their own table); findings copy what the report
+//! shows (id, title, remediation, references), so they stand alone in every output format.
 
-use std::path::PathBuf;
-
-use custody_model::Severity;
+use custody_model::{Location, Misconfiguration, Severity};
 use serde::Serialize;
 
 /// One misconfiguration rule: what it looks for, how bad it is and how to fix it.
@@ -32,15 +29,31 @@ pub struct Check {
     pub references: &'static [&'static str],
 }
 
-/// One place where a file fails a [`Check`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The check that failed.
-    pub check: &'static Check,
-    /// The scanned file, as the caller named it.
-    pub path: PathBuf,
-    /// 1-based line of the offending instruction (its first line when it spans several).
-    pub line: u32,
-    /// What exactly is wrong here; never contains a secret value.
-    pub message: String,
+impl Check {
+    /// A finding of this check at `line` (1-based; 0 for the whole file) of the file at
+    /// `path`, about the Kubernetes object `resource` when there is one.
+    pub fn finding(
+        &self,
+        path: &str,
+        line: u32,
+        resource: Option<String>,
+        message: impl Into<String>,
+    ) -> Misconfiguration {
+        Misconfiguration {
+            id: self.id.to_owned(),
+            title: self.title.to_owned(),
+            severity: self.severity,
+            description: self.description.to_owned(),
+            remediation: self.remediation.to_owned(),
+            references: self
+                .references
+                .iter()
+                .map(|&reference| reference.to_owned())
+                .collect(),
+            location: Location::new(path),
+            line,
+            resource,
+            message: message.into(),
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Misconfiguration checks for the files that describe how software is built and deployed.
 //!
-//! Each scanner reads one file kind and returns [`Finding`]s, each pointing at a [`Check`]
-//! (id, title, [`Severity`](custody_model::Severity), description, remediation, references)
-//! and at a line of the file:
+//! Each scanner reads one file kind and returns
+//! [`Misconfiguration`](custody_model::Misconfiguration)s, each made from a [`Check`] (id,
+//! title, [`Severity`](custody_model::Severity), description, remediation, references) and
+//! pointing at a line of the file:
 //!
 //! - [`scan_dockerfile`] runs the `CDF` checks ([`dockerfile_checks`]) on a Dockerfile:
 //!   running as root, `:latest` base images, ADD misuse, `curl | sh`, secrets in ENV/ARG,
@@ -23,8 +24,8 @@
 //!
 //! let text = "FROM python:latest\nRUN curl -fsSL https://example.com/install.sh | sh\n";
 //! assert!(is_dockerfile(Path::new("build/app.Dockerfile"), text.as_bytes()));
-//! let findings = scan_dockerfile(Path::new("Dockerfile"), text);
-//! let ids: Vec<&str> = findings.iter().map(|finding| finding.check.id).collect();
+//! let findings = scan_dockerfile("Dockerfile", text);
+//! let ids: Vec<&str> = findings.iter().map(|finding| finding.id.as_str()).collect();
 //! // Line 1: root (no USER), :latest, no HEALTHCHECK; line 2: the pipe into sh.
 //! assert_eq!(ids, ["CDF001", "CDF002", "CDF012", "CDF005"]);
 //! assert_eq!(findings[3].line, 2);
@@ -33,5 +34,5 @@
 mod check;
 mod dockerfile;
 
-pub use check::{Check, Finding};
+pub use check::Check;
 pub use dockerfile::{dockerfile_checks, is_dockerfile, scan_dockerfile};

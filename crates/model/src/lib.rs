@@ -9,7 +9,8 @@
 //!   dependency edges and the warnings met on the way.
 //! - [`Report`]: an inventory with the vulnerability [`Finding`]s matched in it, each with
 //!   its [`Severity`], [`Rating`]s and the [`MatchDetail`]s that explain it, and the findings
-//!   an ignore rule or VEX statement [`Suppressed`].
+//!   an ignore rule or VEX statement [`Suppressed`], plus the leaked [`Secret`]s and
+//!   [`Misconfiguration`]s found in its files.
 //!
 //! Opening artifacts is `custody-artifact`'s job, finding packages is `custody-inventory`'s,
 //! and writing SBOMs is `custody-sbom`'s.
@@ -32,6 +33,7 @@
 //! ```
 
 mod distro;
+mod exposure;
 mod inventory;
 mod location;
 mod package;
@@ -39,6 +41,7 @@ mod purl;
 mod vulnerability;
 
 pub use distro::Distro;
+pub use exposure::{Misconfiguration, Secret};
 pub use inventory::{Dependency, ImageInfo, Inventory, LayerInfo, TargetInfo, TargetKind, Warning};
 pub use location::Location;
 pub use package::{Ecosystem, InstallState, Package, Scope, SourcePackage, pep503_name};

@@ -9,7 +9,8 @@
 //! - [`Config`]: custom rules, disabled rules, a global allowlist and the file-size bound,
 //!   read from YAML with [`Config::from_yaml`].
 //! - [`Scanner`]: compiles the rules once (one Aho-Corasick automaton over all keywords) and
-//!   scans file contents with [`Scanner::scan`], returning a [`Scan`] of masked [`Finding`]s
+//!   scans file contents with [`Scanner::scan`], returning a [`Scan`] of masked
+//!   [`Secret`](custody_model::Secret) findings
 //!   or the reason the file was [`Skipped`] (binary, too large).
 //!
 //! A `custody:ignore` comment on a line suppresses findings on that line.
@@ -27,7 +28,7 @@
 //! let scan = scanner.scan("deploy.sh", format!("export TOKEN={token}\n").as_bytes());
 //! assert_eq!(scan.findings.len(), 1);
 //! assert_eq!(scan.findings[0].rule_id, "github-pat");
-//! assert_eq!(scan.findings[0].secret, "ghp_****");
+//! assert_eq!(scan.findings[0].masked, "ghp_****");
 //! # Ok::<(), custody_secret::Error>(())
 //! ```
 
@@ -41,6 +42,6 @@ mod scanner;
 pub use builtin::builtin_rules;
 pub use config::{Config, DEFAULT_MAX_FILE_SIZE};
 pub use error::Error;
-pub use finding::{Finding, Scan, Skipped};
+pub use finding::{Scan, Skipped};
 pub use rule::{Allowlist, Rule, entropy, mask};
 pub use scanner::Scanner;

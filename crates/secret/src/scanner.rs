@@ -11,7 +11,9 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
 
-use crate::finding::{Finding, Scan, Skipped};
+use custody_model::{Location, Secret};
+
+use crate::finding::{Scan, Skipped};
 use crate::rule::{Allowlist, Rule, entropy, mask};
 use crate::{Config, Error};
 
@@ -191,7 +193,7 @@ impl Scanner {
 
     /// Turns `(offset, rule index, masked secret)` hits, sorted by offset, into findings with
     /// line and column, dropping those on a line carrying the [`IGNORE_MARKER`].
-    fn locate(&self, path: &str, bytes: &[u8], hits: Vec<(usize, usize, String)>) -> Vec<Finding> {
+    fn locate(&self, path: &str, bytes: &[u8], hits: Vec<(usize, usize, String)>) -> Vec<Secret> {
         if hits.is_empty() {
             return Vec::new();
         }
@@ -200,7 +202,7 @@ impl Scanner {
         let mut line = 1;
         let mut line_start = 0;
         let mut counted = 0;
-        for (offset, index, secret) in hits {
+        for (offset, index, masked) in hits {
             // Offsets are sorted, so newlines are counted once over the whole file.
             let Some(skipped) = bytes.get(counted..offset) else {
                 continue;
@@ -216,14 +218,15 @@ impl Scanner {
             if ignored_lines.binary_search(&line).is_ok() {
                 continue;
             }
-            findings.push(Finding {
+            findings.push(Secret {
                 rule_id: rule.id.clone(),
                 title: rule.title.clone(),
                 severity: rule.severity,
-                path: path.to_owned(),
+                location: Location::new(path),
                 line,
                 column: offset - line_start + 1,
-                secret,
+                masked,
+                deleted: false,
             });
         }
         findings

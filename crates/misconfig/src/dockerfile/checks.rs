@@ -14,7 +14,9 @@ use custody_model::Severity;
 use super::parser::{Arguments, Dockerfile, Instruction, Keyword, split_word};
 use super::shell::{self, Pipeline};
 use super::stage::{self, Base, Stage};
-use crate::{Check, Finding};
+use custody_model::Misconfiguration;
+
+use crate::Check;
 
 /// A parsed Dockerfile with what several checks need, computed once.
 pub(crate) struct Context<'a> {
@@ -85,19 +87,15 @@ fn run_script(instruction: &Instruction) -> String {
 
 /// Collects the findings of one check.
 pub(crate) struct Sink<'a> {
-    pub(crate) path: &'a Path,
+    pub(crate) path: &'a str,
     pub(crate) check: &'static Check,
-    pub(crate) findings: &'a mut Vec<Finding>,
+    pub(crate) findings: &'a mut Vec<Misconfiguration>,
 }
 
 impl Sink<'_> {
     fn emit(&mut self, line: u32, message: impl Into<String>) {
-        self.findings.push(Finding {
-            check: self.check,
-            path: self.path.to_owned(),
-            line,
-            message: message.into(),
-        });
+        self.findings
+            .push(self.check.finding(self.path, line, None, message));
     }
 }
 

@@ -12,7 +12,9 @@ mod stage;
 
 use std::path::Path;
 
-use crate::{Check, Finding};
+use custody_model::Misconfiguration;
+
+use crate::Check;
 use checks::{Context, PARSE_PROBLEM, RULES, Sink};
 
 /// Every Dockerfile check, in id order, starting with `CDF000` (the file could not be parsed
@@ -23,20 +25,15 @@ pub fn dockerfile_checks() -> impl Iterator<Item = &'static Check> {
 
 /// Runs every Dockerfile check on one file's text.
 ///
-/// `path` is only recorded in the findings. Parse problems are reported as `CDF000` findings
+/// `path` (target-relative, `/`-separated) is only recorded in the findings. Parse problems are reported as `CDF000` findings
 /// and the rest of the file is still checked; files over 1 MiB yield only that finding.
 /// Findings come ordered by line, then by check id.
-pub fn scan_dockerfile(path: &Path, text: &str) -> Vec<Finding> {
+pub fn scan_dockerfile(path: &str, text: &str) -> Vec<Misconfiguration> {
     let dockerfile = parser::parse(text);
-    let mut findings: Vec<Finding> = dockerfile
+    let mut findings: Vec<Misconfiguration> = dockerfile
         .problems
         .iter()
-        .map(|problem| Finding {
-            check: &PARSE_PROBLEM,
-            path: path.to_owned(),
-            line: problem.line,
-            message: problem.message.clone(),
-        })
+        .map(|problem| PARSE_PROBLEM.finding(path, problem.line, None, problem.message.clone()))
         .collect();
     let context = Context::new(&dockerfile);
     for rule in &RULES {
@@ -47,7 +44,7 @@ pub fn scan_dockerfile(path: &Path, text: &str) -> Vec<Finding> {
         };
         (rule.evaluate)(&context, &mut sink);
     }
-    findings.sort_by(|left, right| (left.line, left.check.id).cmp(&(right.line, right.check.id)));
+    findings.sort_by(|left, right| (left.line, &left.id).cmp(&(right.line, &right.id)));
     findings
 }
 

@@ -3,17 +3,18 @@
 
 use std::path::Path;
 
-use custody_misconfig::{Finding, dockerfile_checks, is_dockerfile, scan_dockerfile};
+use custody_misconfig::{dockerfile_checks, is_dockerfile, scan_dockerfile};
+use custody_model::Misconfiguration;
 
-fn scan(text: &str) -> Vec<Finding> {
-    scan_dockerfile(Path::new("Dockerfile"), text)
+fn scan(text: &str) -> Vec<Misconfiguration> {
+    scan_dockerfile("Dockerfile", text)
 }
 
 /// The lines at which `id` is reported for `text`.
 fn lines(text: &str, id: &str) -> Vec<u32> {
     scan(text)
         .into_iter()
-        .filter(|finding| finding.check.id == id)
+        .filter(|finding| finding.id == id)
         .map(|finding| finding.line)
         .collect()
 }
@@ -22,7 +23,7 @@ fn lines(text: &str, id: &str) -> Vec<u32> {
 fn messages(text: &str, id: &str) -> Vec<String> {
     scan(text)
         .into_iter()
-        .filter(|finding| finding.check.id == id)
+        .filter(|finding| finding.id == id)
         .map(|finding| finding.message)
         .collect()
 }
@@ -429,7 +430,7 @@ fn hostile_input_is_bounded() {
     let huge = "RUN true\n".repeat(200_000);
     let findings = scan(&huge);
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].check.id, "CDF000");
+    assert_eq!(findings[0].id, "CDF000");
 
     let many_instructions = format!("FROM alpine:3.20\n{}", "ENV A=b\n".repeat(20_000));
     assert_eq!(lines(&many_instructions, "CDF000"), [10_001]);

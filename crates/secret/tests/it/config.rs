@@ -21,7 +21,7 @@ fn custom_rule_is_scanned_with_entropy_gate() {
     assert_eq!(scan.findings.len(), 1);
     assert_eq!(scan.findings[0].title, "ACME token");
     assert_eq!(scan.findings[0].severity, custody_model::Severity::Critical);
-    assert_eq!(scan.findings[0].secret, "Q8zR****");
+    assert_eq!(scan.findings[0].masked, "Q8zR****");
     assert!(
         scanner
             .scan("f", b"x = acme_aaaaaaaaaaaaaaaaaaaa\n")

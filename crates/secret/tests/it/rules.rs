@@ -889,10 +889,10 @@ fn findings_never_carry_the_secret() {
         let scan = scanner.scan("positive.txt", case.positive.as_bytes());
         for finding in &scan.findings {
             assert!(
-                finding.secret.ends_with("****") && finding.secret.chars().count() <= 8,
+                finding.masked.ends_with("****") && finding.masked.chars().count() <= 8,
                 "{}: {}",
                 case.rule,
-                finding.secret
+                finding.masked
             );
         }
     }

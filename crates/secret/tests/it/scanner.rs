@@ -27,9 +27,9 @@ fn reports_line_column_and_masked_secret() {
     assert_eq!(scan.findings.len(), 1);
     let finding = &scan.findings[0];
     assert_eq!(finding.rule_id, "github-pat");
-    assert_eq!(finding.path, "ci/deploy.sh");
+    assert_eq!(finding.location.path, "ci/deploy.sh");
     assert_eq!((finding.line, finding.column), (3, 13));
-    assert_eq!(finding.secret, "ghp_****");
+    assert_eq!(finding.masked, "ghp_****");
 }
 
 #[test]

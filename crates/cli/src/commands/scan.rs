@@ -36,6 +36,8 @@ pub(crate) fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
         database: Some(database.status()?),
         findings: matches.findings,
         suppressed: Vec::new(),
+        secrets: Vec::new(),
+        misconfigurations: Vec::new(),
         warnings: matches.warnings,
     };
     apply_filters(&mut report, &args.filters)?;

@@ -470,6 +470,8 @@ fn report(inventory: Inventory, findings: Vec<Finding>) -> Report {
         }),
         findings,
         suppressed: Vec::new(),
+        secrets: Vec::new(),
+        misconfigurations: Vec::new(),
         warnings: Vec::new(),
     }
 }

@@ -13,8 +13,10 @@
 //! expected: entry paths never leave the image root, links are never followed, and
 //! decompression is capped by [`Limits`].
 //!
-//! This crate knows nothing about packages; `custody-inventory` implements [`Analyzer`] for
-//! package databases, and the CLI draws [`Reporter`] progress.
+//! This crate knows nothing about packages or secrets; `custody-inventory` implements
+//! [`Analyzer`] for package databases, the CLI combines it with the secret and
+//! misconfiguration scanners through a [`Pair`] (still one pass), and draws [`Reporter`]
+//! progress.
 //!
 //! # Example
 //!
@@ -57,6 +59,7 @@ mod filesystem;
 mod layer;
 mod manifest;
 mod overlay;
+mod pair;
 mod path;
 mod reporter;
 mod scan;
@@ -67,6 +70,7 @@ pub use analyzer::{Analyzer, FileMeta, Interest};
 pub use cache::LayerCache;
 pub use error::Error;
 pub use manifest::Platform;
+pub use pair::{Pair, Paired};
 pub use reporter::{NoReporter, Reporter};
 pub use scan::{Limits, ScanOptions, ScanResult, ScannedFile, Scanner};
 pub use source::{RegistryOptions, registry_client};

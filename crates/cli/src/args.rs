@@ -254,9 +254,13 @@ Exit status: 0 when no findings remain after filters, or --exit-code is 0 (the d
 pub(crate) struct ScanArgs {
     /// What to scan (see Targets below).
     pub(crate) target: String,
-    /// Which scanners to run.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "vuln")]
-    pub(crate) scanners: Vec<Scanner>,
+    /// Which scanners to run, comma-separated [default: vuln,secret,misconfig for dir: and
+    /// rootfs:, vuln,secret for images, vuln for sbom:]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub(crate) scanners: Option<Vec<Scanner>>,
+    /// Secret scanner configuration: custom rules, disabled rules, allowlists (YAML)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) secret_config: Option<PathBuf>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
     pub(crate) format: ScanFormat,
@@ -301,6 +305,10 @@ pub(crate) struct FilterArgs {
 pub(crate) enum Scanner {
     /// Known vulnerabilities in packages, from the OSV database.
     Vuln,
+    /// Credentials in files: cloud keys, tokens, private keys, passwords.
+    Secret,
+    /// Misconfigured Dockerfiles and Kubernetes manifests.
+    Misconfig,
 }
 
 /// Output formats of `custody scan`.

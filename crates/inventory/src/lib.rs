@@ -7,7 +7,8 @@
 //!   [`Fragment`]s.
 //! - [`catalog()`] runs a [`Scanner`] over a [`Target`] with it and resolves the fragments into
 //!   a [`custody_model::Inventory`]: one distribution, packages with purls, the layer that
-//!   added each, owned files and dependency edges.
+//!   added each, owned files and dependency edges; [`resolve_fragments`] does the second half
+//!   for scans that ran the cataloger beside other analyzers.
 //! - [`parse_database`] exposes each parser on its own, for fuzzing and tests.
 //!
 //! Opening targets is `custody-artifact`'s job; matching packages to advisories is
@@ -44,7 +45,7 @@ mod os;
 mod record;
 mod resolve;
 
-use custody_artifact::{Reporter, Scanner, Target};
+use custody_artifact::{Reporter, ScanResult, Scanner, Target};
 use custody_model::Inventory;
 
 pub use catalog::{Cataloger, Fragment};
@@ -58,9 +59,15 @@ pub fn catalog(
     target: &Target,
     reporter: &dyn Reporter,
 ) -> Result<Inventory, custody_artifact::Error> {
-    let mut scan = scanner.scan(target, &Cataloger, reporter)?;
+    let scan = scanner.scan(target, &Cataloger, reporter)?;
+    Ok(resolve_fragments(scan))
+}
+
+/// Resolves the fragments of a scan that ran [`Cataloger`] — alone, or beside other
+/// analyzers through a [`custody_artifact::Pair`] — into an inventory.
+pub fn resolve_fragments(mut scan: ScanResult<Fragment>) -> Inventory {
     lang::java::complete(&mut scan);
-    Ok(resolve::resolve(&scan))
+    resolve::resolve(&scan)
 }
 
 /// A package database format, for [`parse_database`].

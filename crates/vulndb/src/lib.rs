@@ -86,8 +86,8 @@ pub use osv::{Advisory, Affected, Event, Package, Range, RangeType, Reference, S
 pub use release::DistroEcosystem;
 pub use severity::{overall_severity, ratings, sort_ratings};
 pub use suppress::{
-    Applied, IgnoreFile, SuppressionError, SuppressionErrorKind, SuppressionFormat, Suppressions,
-    VexDocument,
+    Applied, IgnoreFile, IgnoreSection, SuppressionError, SuppressionErrorKind, SuppressionFormat,
+    Suppressions, VexDocument,
 };
 pub use update::{
     ArchiveOutcome, ArchiveUpdate, ArchiveValidators, DEFAULT_ECOSYSTEMS, DEFAULT_MIRROR,

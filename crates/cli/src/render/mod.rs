@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use custody_model::Warning;
 use serde::Serialize;
 
-pub(crate) use findings::findings_table;
+pub(crate) use findings::{Sections, findings_table};
 pub(crate) use table::inventory_table;
 
 /// A table in custody's style: a rule under the header, no other lines, columns fitted to the

@@ -58,7 +58,8 @@ fn version_cell(package: &Package) -> String {
     }
 }
 
-fn short_digest(digest: &str) -> String {
+/// The first 12 hex digits of a digest, as `docker images` shows them.
+pub(crate) fn short_digest(digest: &str) -> String {
     let hex = digest.split_once(':').map_or(digest, |(_, hex)| hex);
     hex.get(..12).unwrap_or(hex).to_owned()
 }

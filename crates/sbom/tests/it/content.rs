@@ -691,6 +691,69 @@ fn written_reports_equal_the_values() {
 }
 
 #[test]
+fn sarif_reports_secrets_and_misconfigurations_at_their_lines() {
+    let report = fixtures::file_findings_report();
+    let log = to_sarif(&report, &options());
+    let serialized = log.to_string();
+
+    let (index, rule) = sarif_rule(&log, "github-pat");
+    assert_eq!(rule["name"], "Secret");
+    assert_eq!(rule["properties"]["tags"], json!(["security", "secret"]));
+    assert_eq!(rule["properties"]["security-severity"], "9.5");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    let [token] = sarif_results(&log, "github-pat")[..] else {
+        panic!("one github-pat result")
+    };
+    assert_eq!(token["ruleIndex"], index);
+    let location = &token["locations"][0];
+    assert_eq!(
+        location["physicalLocation"],
+        json!({"artifactLocation": {"uri": "root/.bash_history"},
+               "region": {"startLine": 12, "startColumn": 14}})
+    );
+    assert_eq!(
+        location["properties"]["layerDigest"],
+        report.secrets[0].location.layer.as_deref().unwrap()
+    );
+    assert_eq!(
+        token["properties"],
+        json!({"severity": "CRITICAL", "deleted": true})
+    );
+    assert!(text(&token["message"]["text"]).contains("ghp_****"));
+    assert_eq!(
+        sarif_results(&log, "private-key-rsa")[0]["properties"],
+        json!({"severity": "HIGH"})
+    );
+
+    let (_, check) = sarif_rule(&log, "CDF002");
+    assert_eq!(check["name"], "Misconfiguration");
+    assert_eq!(
+        check["helpUri"],
+        "https://docs.docker.com/build/building/best-practices/#from"
+    );
+    assert!(text(&check["help"]["text"]).contains("Remediation: Pin the base image"));
+    let [privileged] = sarif_results(&log, "PSS-privileged")[..] else {
+        panic!("one PSS-privileged result")
+    };
+    assert_eq!(
+        privileged["locations"][0]["physicalLocation"]["region"],
+        json!({"startLine": 21})
+    );
+    assert_eq!(
+        privileged["properties"],
+        json!({"severity": "HIGH", "resource": "Deployment/shop/web"})
+    );
+    assert!(text(&privileged["message"]["text"]).starts_with("Deployment/shop/web: container"));
+    // Fingerprints differ per finding and never embed the masked value in clear.
+    let fingerprints: BTreeSet<&str> = array(&log["runs"][0]["results"])
+        .iter()
+        .map(|result| text(&result["partialFingerprints"]["primaryLocationLineHash"]))
+        .collect();
+    assert_eq!(fingerprints.len(), 4);
+    assert!(!serialized.contains("helpUri\":null"));
+}
+
+#[test]
 fn sarif_run_names_the_tool_and_target() {
     let report = fixtures::app_image_report();
     let log = to_sarif(&report, &options());

@@ -3,8 +3,8 @@
 
 use custody_model::{
     DatabaseStatus, Dependency, Distro, Ecosystem, Finding, ImageInfo, InstallState, Inventory,
-    LayerInfo, Location, MatchDetail, Package, Purl, Rating, RatingMethod, Report, Severity,
-    SourcePackage, Suppressed, Suppression, TargetInfo, TargetKind,
+    LayerInfo, Location, MatchDetail, Misconfiguration, Package, Purl, Rating, RatingMethod,
+    Report, Secret, Severity, SourcePackage, Suppressed, Suppression, TargetInfo, TargetKind,
 };
 
 /// Every fixture, with a file-name-friendly label.
@@ -451,6 +451,7 @@ pub(crate) fn reports() -> Vec<(&'static str, Report)> {
     vec![
         ("app-image-report", app_image_report()),
         ("clean-report", clean_report()),
+        ("file-findings-report", file_findings_report()),
     ]
 }
 
@@ -472,6 +473,8 @@ fn report(inventory: Inventory, findings: Vec<Finding>) -> Report {
         suppressed: Vec::new(),
         secrets: Vec::new(),
         misconfigurations: Vec::new(),
+        suppressed_secrets: Vec::new(),
+        suppressed_misconfigurations: Vec::new(),
         warnings: Vec::new(),
     }
 }
@@ -929,4 +932,64 @@ pub(crate) fn app_image_report() -> Report {
 /// A scan of the Alpine image that found nothing.
 pub(crate) fn clean_report() -> Report {
     report(alpine_image(), Vec::new())
+}
+
+/// A scan of the application image's files: a token in a layer whose file a later layer
+/// deleted, a private key still present, a Dockerfile check and a Kubernetes check with its
+/// object.
+pub(crate) fn file_findings_report() -> Report {
+    let [base_layer, app_layer] = DEBIAN_LAYERS;
+    let mut report = report(debian_image(), Vec::new());
+    report.database = None;
+    report.secrets = vec![
+        Secret {
+            rule_id: "github-pat".to_owned(),
+            title: "GitHub personal access token (classic)".to_owned(),
+            severity: Severity::Critical,
+            location: Location::new("root/.bash_history").in_layer(base_layer),
+            line: 12,
+            column: 14,
+            masked: "ghp_****".to_owned(),
+            deleted: true,
+        },
+        Secret {
+            rule_id: "private-key-rsa".to_owned(),
+            title: "RSA private key".to_owned(),
+            severity: Severity::High,
+            location: Location::new("app/keys/server.pem").in_layer(app_layer),
+            line: 1,
+            column: 1,
+            masked: "----****".to_owned(),
+            deleted: false,
+        },
+    ];
+    report.misconfigurations = vec![
+        Misconfiguration {
+            id: "CDF002".to_owned(),
+            title: "Base image uses ':latest' or no tag".to_owned(),
+            severity: Severity::Medium,
+            description: "A moving tag makes builds unrepeatable.".to_owned(),
+            remediation: "Pin the base image by version and digest.".to_owned(),
+            references: vec![
+                "https://docs.docker.com/build/building/best-practices/#from".to_owned(),
+            ],
+            location: Location::new("app/Dockerfile").in_layer(app_layer),
+            line: 1,
+            resource: None,
+            message: "base image python:latest uses :latest".to_owned(),
+        },
+        Misconfiguration {
+            id: "PSS-privileged".to_owned(),
+            title: "Privileged containers".to_owned(),
+            severity: Severity::High,
+            description: String::new(),
+            remediation: "Remove securityContext.privileged or set it to false.".to_owned(),
+            references: Vec::new(),
+            location: Location::new("app/deploy/web.yaml").in_layer(app_layer),
+            line: 21,
+            resource: Some("Deployment/shop/web".to_owned()),
+            message: "container \"web\" sets securityContext.privileged=true".to_owned(),
+        },
+    ];
+    report
 }

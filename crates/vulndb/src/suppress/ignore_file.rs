@@ -13,6 +13,10 @@
 //!     reason: not reachable from our code
 //! ```
 //!
+//! `secrets:` and `misconfigurations:` take the same entries (without `purls`): `id` is the
+//! secret rule id (`github-pat`) or the check id (`CDF002`, `PSS-privileged`), and `paths`
+//! narrow them to files, as Trivy's sections of the same names do.
+//!
 //! `expired_at` and `statement` are accepted as Trivy's names for `expires` and `reason`. All
 //! conditions of a rule must hold. Path globs are matched against the paths of the finding's
 //! locations (relative to the target root; a leading `/` or `./` is ignored on both sides);
@@ -38,9 +42,22 @@ pub struct IgnoreFile {
     rules: Vec<IgnoreRule>,
 }
 
+/// The section of an ignore file, which says what kind of finding its rules suppress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoreSection {
+    /// `vulnerabilities:` — advisory ids and aliases.
+    Vulnerabilities,
+    /// `secrets:` — secret rule ids.
+    Secrets,
+    /// `misconfigurations:` — misconfiguration check ids.
+    Misconfigurations,
+}
+
 /// One entry of an ignore file.
 #[derive(Debug, Clone)]
 pub(crate) struct IgnoreRule {
+    /// The section the entry is in.
+    pub(crate) section: IgnoreSection,
     /// The 1-based line of the entry.
     pub(crate) line: u64,
     /// The vulnerability id to ignore.
@@ -70,6 +87,10 @@ pub(crate) struct Expiry {
 struct RawFile {
     #[serde(default)]
     vulnerabilities: Option<Vec<Spanned<RawRule>>>,
+    #[serde(default)]
+    secrets: Option<Vec<Spanned<RawRule>>>,
+    #[serde(default)]
+    misconfigurations: Option<Vec<Spanned<RawRule>>>,
 }
 
 /// One entry as written.
@@ -117,12 +138,22 @@ impl IgnoreFile {
                 kind: SuppressionErrorKind::Syntax { message },
             }
         })?;
-        let rules = raw
-            .vulnerabilities
-            .unwrap_or_default()
+        let sections = [
+            (IgnoreSection::Vulnerabilities, raw.vulnerabilities),
+            (IgnoreSection::Secrets, raw.secrets),
+            (IgnoreSection::Misconfigurations, raw.misconfigurations),
+        ];
+        let mut rules: Vec<IgnoreRule> = sections
             .into_iter()
-            .map(|rule| IgnoreRule::check(&path, rule))
+            .flat_map(|(section, rules)| {
+                rules
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |rule| (section, rule))
+            })
+            .map(|(section, rule)| IgnoreRule::check(&path, section, rule))
             .collect::<Result<_, _>>()?;
+        rules.sort_by_key(|rule| rule.line);
         Ok(Self { path, rules })
     }
 
@@ -149,7 +180,11 @@ impl IgnoreFile {
 
 impl IgnoreRule {
     /// Validates one raw entry: purls parse, globs compile, `expires` is a date or a time.
-    fn check(path: &Path, raw: Spanned<RawRule>) -> Result<Self, SuppressionError> {
+    fn check(
+        path: &Path,
+        section: IgnoreSection,
+        raw: Spanned<RawRule>,
+    ) -> Result<Self, SuppressionError> {
         let line = raw.referenced.line();
         let raw = raw.value;
         let invalid = |at: &serde_saphyr::Location, kind| SuppressionError::Invalid {
@@ -164,6 +199,18 @@ impl IgnoreRule {
             return Err(invalid(
                 &raw.id.referenced,
                 SuppressionErrorKind::Empty { field: "id" },
+            ));
+        }
+        if section != IgnoreSection::Vulnerabilities
+            && let Some(purl) = raw.purls.first()
+        {
+            return Err(invalid(
+                &purl.referenced,
+                SuppressionErrorKind::Syntax {
+                    message: "`purls` narrows vulnerabilities only; secrets and \
+                              misconfigurations are narrowed by `paths`"
+                        .to_owned(),
+                },
             ));
         }
         let purls = raw
@@ -226,6 +273,7 @@ impl IgnoreRule {
             })
             .transpose()?;
         Ok(Self {
+            section,
             line,
             id,
             purls,

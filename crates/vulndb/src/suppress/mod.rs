@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use custody_model::{Finding, Suppressed, Suppression, Warning};
 
-pub use ignore_file::IgnoreFile;
+pub use ignore_file::{IgnoreFile, IgnoreSection};
 pub use vex::VexDocument;
 
 use purl::PackageUrl;
@@ -226,20 +226,32 @@ impl Suppressions {
         applied
     }
 
-    /// What suppresses `finding`, if anything.
-    fn suppression(&self, finding: &Finding, now: jiff::Timestamp) -> Option<Suppression> {
-        let ids: Vec<&str> = std::iter::once(finding.id.as_str())
-            .chain(finding.aliases.iter().map(String::as_str))
-            .collect();
-        let package = PackageUrl::parse(&finding.package).ok();
+    /// What suppresses a secret or misconfiguration (`section`) whose rule or check is `id`,
+    /// found in the file at `path`, as of `now`; only ignore rules can (VEX statements are
+    /// about vulnerabilities).
+    pub fn exposure_suppression(
+        &self,
+        section: IgnoreSection,
+        id: &str,
+        path: &str,
+        now: jiff::Timestamp,
+    ) -> Option<Suppression> {
+        self.ignore_rule(section, &[id], None, &std::iter::once(path), now)
+    }
+
+    /// The first active ignore rule of `section` that matches, as a suppression.
+    fn ignore_rule<'a>(
+        &self,
+        section: IgnoreSection,
+        ids: &[&str],
+        package: Option<&PackageUrl>,
+        paths: &(impl Iterator<Item = &'a str> + Clone),
+        now: jiff::Timestamp,
+    ) -> Option<Suppression> {
         for file in &self.ignore_files {
             for rule in file.rules() {
                 let active = rule.expires.as_ref().is_none_or(|expiry| now < expiry.at);
-                let paths = finding
-                    .locations
-                    .iter()
-                    .map(|location| location.path.as_str());
-                if active && rule.matches(&ids, package.as_ref(), paths) {
+                if active && rule.section == section && rule.matches(ids, package, paths.clone()) {
                     return Some(Suppression::Ignore {
                         rule: rule_name(file.path(), rule.line),
                         reason: rule.reason.clone(),
@@ -247,6 +259,28 @@ impl Suppressions {
                     });
                 }
             }
+        }
+        None
+    }
+
+    /// What suppresses `finding`, if anything.
+    fn suppression(&self, finding: &Finding, now: jiff::Timestamp) -> Option<Suppression> {
+        let ids: Vec<&str> = std::iter::once(finding.id.as_str())
+            .chain(finding.aliases.iter().map(String::as_str))
+            .collect();
+        let package = PackageUrl::parse(&finding.package).ok();
+        let paths = finding
+            .locations
+            .iter()
+            .map(|location| location.path.as_str());
+        if let Some(suppression) = self.ignore_rule(
+            IgnoreSection::Vulnerabilities,
+            &ids,
+            package.as_ref(),
+            &paths,
+            now,
+        ) {
+            return Some(suppression);
         }
         let (document, statement) = self
             .vex_documents

@@ -6,7 +6,10 @@
 //! `properties.security-severity`, `partialFingerprints.primaryLocationLineHash`, …), the
 //! 1024-character limit on rule descriptions, and the requirement of one location with a
 //! region per result. Rules and the score of a vulnerability come from
-//! [`crate::vulnerability`], shared with the CycloneDX encoder.
+//! [`crate::vulnerability`], shared with the CycloneDX encoder; secrets and
+//! misconfigurations are mapped in [`exposure`].
+
+mod exposure;
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -150,7 +153,8 @@ struct Rule<'a> {
     name: &'static str,
     short_description: Text,
     full_description: Text,
-    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -216,6 +220,8 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -230,14 +236,27 @@ struct Fingerprints {
     primary_location_line_hash: String,
 }
 
+/// A result's `properties`: what the finding is about besides its rule.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultProperties<'a> {
-    package: &'a str,
-    installed_version: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fixed_version: Option<&'a str>,
-    severity: Severity,
+#[serde(untagged, rename_all_fields = "camelCase")]
+enum ResultProperties<'a> {
+    Vulnerability {
+        package: &'a str,
+        installed_version: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fixed_version: Option<&'a str>,
+        severity: Severity,
+    },
+    Secret {
+        severity: Severity,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        deleted: bool,
+    },
+    Misconfiguration {
+        severity: Severity,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resource: Option<&'a str>,
+    },
 }
 
 #[derive(Serialize)]
@@ -260,6 +279,8 @@ fn log<'a>(report: &'a Report, options: &'a EncodeOptions) -> Log<'a> {
             }
         }
     }
+    exposure::secrets(&report.secrets, &mut rules, &mut results);
+    exposure::misconfigurations(&report.misconfigurations, &mut rules, &mut results);
     Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -356,7 +377,7 @@ fn rule<'a>(group: &Vulnerability<'a>) -> Rule<'a> {
         full_description: Text {
             text: truncate(&description, DESCRIPTION_LIMIT),
         },
-        help_uri: vulnerability::advisory_source(group.id).1,
+        help_uri: Some(vulnerability::advisory_source(group.id).1),
         help: help(group, worst.severity, score),
         default_configuration: Configuration {
             level: level(worst.severity),
@@ -405,7 +426,10 @@ fn result<'a>(
                 artifact_location: ArtifactLocation {
                     uri: uri::relative_reference(location.path),
                 },
-                region: Region { start_line: 1 },
+                region: Region {
+                    start_line: 1,
+                    start_column: None,
+                },
             },
             properties: location
                 .layer
@@ -414,7 +438,7 @@ fn result<'a>(
         partial_fingerprints: Fingerprints {
             primary_location_line_hash: fingerprint(finding, location.path),
         },
-        properties: ResultProperties {
+        properties: ResultProperties::Vulnerability {
             package: &finding.package,
             installed_version: &finding.version,
             fixed_version: finding.fixed_version.as_deref(),

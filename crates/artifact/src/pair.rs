@@ -191,3 +191,161 @@ impl<X, Y> ScanResult<Paired<X, Y>> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NoReporter, Scanner, Target};
+
+    /// Reads files ending in `suffix` up to `limit` bytes, returning their text; fails on
+    /// files containing `fail`.
+    struct Suffix {
+        suffix: &'static str,
+        limit: u64,
+    }
+
+    impl Analyzer for Suffix {
+        type Output = String;
+
+        fn cache_version(&self) -> &str {
+            self.suffix
+        }
+
+        fn wants(&self, path: &str) -> Interest {
+            if path.ends_with(self.suffix) {
+                Interest::Read
+            } else {
+                Interest::Skip
+            }
+        }
+
+        fn max_file_size(&self) -> u64 {
+            self.limit
+        }
+
+        fn analyze(
+            &self,
+            _: &FileMeta<'_>,
+            content: &mut dyn Read,
+        ) -> Result<Option<String>, String> {
+            let mut text = String::new();
+            content
+                .read_to_string(&mut text)
+                .map_err(|error| error.to_string())?;
+            if text.contains("fail") {
+                return Err(format!("{} refused", self.suffix));
+            }
+            Ok(Some(text))
+        }
+    }
+
+    #[test]
+    fn both_sides_read_a_shared_file_and_keep_their_own_limits_and_errors() {
+        let root = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.txt", "only first"),
+            ("b.md", "only second"),
+            ("c.txt.md", "both"),
+            ("d.txt.md", "a long file the first side may not read"),
+            ("e.txt.md", "fail"),
+            ("f.rs", "neither"),
+        ] {
+            fs_err::write(root.path().join(name), text).unwrap();
+        }
+        let pair = Pair::new(
+            Contains {
+                inner: Suffix {
+                    suffix: ".txt",
+                    limit: 8,
+                },
+            },
+            Suffix {
+                suffix: ".md",
+                limit: 1024,
+            },
+        );
+        assert_eq!(pair.cache_version(), ".txt+.md");
+        let target = Target::Dir(root.path().to_owned());
+        let scan = Scanner::default()
+            .scan(&target, &pair, &NoReporter)
+            .unwrap();
+        let (first, second) = scan.split();
+        let texts = |result: &ScanResult<String>| -> Vec<(String, String)> {
+            result
+                .files
+                .iter()
+                .map(|file| (file.path.clone(), file.output.clone()))
+                .collect()
+        };
+        assert_eq!(
+            texts(&first),
+            [("c.txt.md".to_owned(), "both".to_owned())],
+            "a.txt is over the first side's 8-byte limit; d is too; e fails"
+        );
+        assert_eq!(
+            texts(&second),
+            [
+                ("b.md".to_owned(), "only second".to_owned()),
+                ("c.txt.md".to_owned(), "both".to_owned()),
+                (
+                    "d.txt.md".to_owned(),
+                    "a long file the first side may not read".to_owned()
+                ),
+            ]
+        );
+        let warnings: Vec<(Option<&str>, &str)> = first
+            .warnings
+            .iter()
+            .map(|warning| (warning.path.as_deref(), warning.message.as_str()))
+            .collect();
+        assert!(
+            warnings.contains(&(
+                Some("a.txt"),
+                "file of 10 bytes exceeds the 8 byte limit; not analyzed"
+            )),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings.contains(&(Some("e.txt.md"), ".txt refused")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings.contains(&(Some("e.txt.md"), ".md refused")),
+            "{warnings:?}"
+        );
+        assert!(second.warnings.is_empty());
+    }
+
+    /// `inner`, wanting any path that contains its suffix.
+    struct Contains {
+        inner: Suffix,
+    }
+
+    impl Analyzer for Contains {
+        type Output = String;
+
+        fn cache_version(&self) -> &str {
+            self.inner.cache_version()
+        }
+
+        fn wants(&self, path: &str) -> Interest {
+            if path.contains(self.inner.suffix) {
+                Interest::Read
+            } else {
+                Interest::Skip
+            }
+        }
+
+        fn max_file_size(&self) -> u64 {
+            self.inner.max_file_size()
+        }
+
+        fn analyze(
+            &self,
+            file: &FileMeta<'_>,
+            content: &mut dyn Read,
+        ) -> Result<Option<String>, String> {
+            self.inner.analyze(file, content)
+        }
+    }
+}

@@ -239,15 +239,31 @@ const SCAN_EXAMPLES: &str = "\
 Targets: every target of `custody sbom` (see `custody sbom --help`), and
   sbom:FILE               a CycloneDX or SPDX JSON SBOM, scanned without the artifact
 
+Scanners (--scanners, comma-separated):
+  vuln                    packages matched against the OSV database (needs `custody db update`)
+  secret                  credentials in files, masked in every output; in images every layer
+                          is scanned, so a secret a later layer deleted is still reported
+  misconfig               Dockerfile and Kubernetes manifest checks
+  Defaults: vuln,secret,misconfig for dir: and rootfs:, vuln,secret for images, vuln for sbom:.
+  In dir: trees the secret scanner skips node_modules, virtual environments, caches and
+  target/{debug,release}; everywhere it skips media, archives and compiled files, files over
+  10 MiB (see --secret-config) and binary files. `custody:ignore` on a line suppresses it.
+
 Examples:
   custody db update                                 # get the database once, then:
   custody scan .
   custody scan registry:ghcr.io/org/app:1.0 --severity HIGH,CRITICAL --exit-code 1
   custody scan oci-dir:build/oci --format sarif -o custody.sarif
   custody scan sbom:app.cdx.json --ignore-unfixed --vex app.openvex.json
+  custody scan . --scanners secret,misconfig --exit-code 1     # no database needed
+  custody scan . --scanners secret --secret-config secrets.yaml
 
-Exit status: 0 when no findings remain after filters, or --exit-code is 0 (the default); the
---exit-code value when findings remain; 2 on errors, including a missing database.";
+Ignore file (.custodyignore.yaml, Trivy's .trivyignore.yaml format): `vulnerabilities:`,
+`secrets:` and `misconfigurations:` lists of {id, paths, expires, reason}.
+
+Exit status: 0 when no findings (vulnerabilities, secrets or misconfigurations) remain after
+filters, or --exit-code is 0 (the default); the --exit-code value when findings remain; 2 on
+errors, including a missing database when the vuln scanner runs.";
 
 /// Arguments of `custody scan`.
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod blob;
 mod commits;
 mod common;
 mod db;
+mod file_scan;
 mod formats;
 mod help;
 mod image;

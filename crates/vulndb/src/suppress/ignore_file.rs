@@ -371,6 +371,31 @@ mod tests {
     }
 
     #[test]
+    fn secret_and_misconfiguration_sections() {
+        let file = parse(
+            "misconfigurations:\n  - id: CDF002\n    paths: [docker/**]\nsecrets:\n  - id: github-pat\n\
+             vulnerabilities:\n  - id: CVE-1\n",
+        )
+        .unwrap();
+        let rules: Vec<(IgnoreSection, &str, u64)> = file
+            .rules()
+            .iter()
+            .map(|rule| (rule.section, rule.id.as_str(), rule.line))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                (IgnoreSection::Misconfigurations, "CDF002", 2),
+                (IgnoreSection::Secrets, "github-pat", 5),
+                (IgnoreSection::Vulnerabilities, "CVE-1", 7),
+            ]
+        );
+        let error = parse("secrets:\n  - id: github-pat\n    purls: [pkg:npm/a]\n").unwrap_err();
+        assert_eq!(position(&error), (3, 13));
+        assert!(error.to_string().contains("invalid ignore file"), "{error}");
+    }
+
+    #[test]
     fn empty_files_have_no_rules() {
         for yaml in [
             "",
@@ -394,7 +419,7 @@ mod tests {
         let cause = std::error::Error::source(&unknown).unwrap().to_string();
         assert!(cause.starts_with("unknown field `expire`"), "{cause}");
         assert!(!cause.contains("at line"), "{cause}");
-        let top = parse("misconfigurations:\n  - id: AVD-1\n").unwrap_err();
+        let top = parse("licenses:\n  - id: GPL-3.0\n").unwrap_err();
         assert_eq!(position(&top), (1, 1));
         let missing_id = parse("vulnerabilities:\n  - purls: [pkg:npm/x]\n").unwrap_err();
         assert_eq!(position(&missing_id), (2, 5));

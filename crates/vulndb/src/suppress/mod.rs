@@ -352,6 +352,45 @@ mod tests {
         }
     }
 
+    #[test]
+    fn exposure_rules_match_their_section_id_and_path() {
+        let file = IgnoreFile::parse(
+            "ignore.yaml",
+            b"secrets:\n  - id: github-pat\n    paths: [ci/**]\n    expires: 2030-01-01\n\
+              misconfigurations:\n  - id: CDF002\nvulnerabilities:\n  - id: CDF001\n",
+        )
+        .unwrap();
+        let suppressions = Suppressions::new().ignore_file(file);
+        let now = time("2026-01-01T00:00:00Z");
+        let secret = |id: &str, path: &str, now| {
+            suppressions.exposure_suppression(IgnoreSection::Secrets, id, path, now)
+        };
+        assert!(matches!(
+            secret("github-pat", "ci/deploy.sh", now),
+            Some(Suppression::Ignore { rule, .. }) if rule == "ignore.yaml:2"
+        ));
+        assert_eq!(secret("github-pat", "src/main.rs", now), None);
+        assert_eq!(
+            secret("GITHUB-PAT", "ci/x", time("2030-01-01T00:00:00Z")),
+            None
+        );
+        assert_eq!(secret("CDF002", "Dockerfile", now), None, "wrong section");
+        let check = |id: &str| {
+            suppressions.exposure_suppression(
+                IgnoreSection::Misconfigurations,
+                id,
+                "Dockerfile",
+                now,
+            )
+        };
+        assert!(check("CDF002").is_some());
+        assert_eq!(
+            check("CDF001"),
+            None,
+            "a vulnerabilities rule does not cover checks"
+        );
+    }
+
     fn urllib3() -> Finding {
         finding(
             "CVE-2019-11236",

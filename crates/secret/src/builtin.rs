@@ -9,7 +9,7 @@
 use custody_model::Severity::{self, Critical, High, Low, Medium};
 
 use crate::Error;
-use crate::rule::{Allowlist, Rule};
+use crate::rule::{Allowlist, Rule, Scope};
 
 /// One row of the table before compilation.
 struct Spec {
@@ -22,6 +22,7 @@ struct Spec {
     reach: Option<usize>,
     /// Whether [`PLACEHOLDER_WORDS`] applies (rules whose values are free-form).
     stopwords: bool,
+    scope: Scope,
 }
 
 /// Values of free-form rules (passwords in URLs and assignments) that are placeholders, not
@@ -64,6 +65,18 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "$pbkdf2",
 ];
 
+/// Whole values of free-form rules that are not credentials, each found in the false-positive
+/// review of real trees recorded in BENCHMARKS.md.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    // Environment variable names say where a secret lives:
+    // `ENV_VAR_AUTH_TOKEN_FILE = 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'` (botocore).
+    r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
+    // Timestamps under password-ish names: `"PasswordLastUsed": "2016-09-08T21:47:36Z"`.
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$",
+    // The `user:pass` of documentation URLs: `postgres://user:pass@localhost:5432` (pydantic).
+    r"(?i)^(?:pass|passwd|pwd|pw|secret)$",
+];
+
 /// Stop words of every other built-in rule: providers' documentation examples say so (AWS's
 /// `AKIAIOSFODNN7EXAMPLE`) and test suites use such tokens, while a random token contains the
 /// word with negligible probability.
@@ -89,6 +102,7 @@ const fn spec(
         entropy: None,
         reach: None,
         stopwords: false,
+        scope: Scope::File,
     }
 }
 
@@ -105,6 +119,11 @@ impl Spec {
 
     const fn stopwords(mut self) -> Self {
         self.stopwords = true;
+        self
+    }
+
+    const fn secret_data(mut self) -> Self {
+        self.scope = Scope::SecretData;
         self
     }
 }
@@ -488,6 +507,16 @@ const SPECS: &[Spec] = &[
         &["secret", "api_key", "apikey", "api-key", "access_token", "auth_token", "private_key"],
         r#"(?i)(?:secret|api[_-]?key|access_token|auth_token|private_key)[\w.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["'`](?P<secret>[A-Za-z0-9+/=_.~-]{16,256})["'`]"#)
         .entropy(3.8).stopwords(),
+    // A `data:` (decoded) or `stringData:` entry of a Kubernetes Secret manifest named like a
+    // credential, whatever its value looks like: the manifest says it is one, and weak passwords (which no
+    // entropy gate passes) are the worst leaks. Runs only when no format rule matched the
+    // entry. gitleaks (`kubernetes-secret`) and secretlint (`no-k8s-kind-secret`) flag every
+    // Secret manifest instead, which also reports user names, hosts and ports; Checkov's
+    // detect-secrets keyword plugin sees only the base64 text. Names per the Secret types in
+    // https://kubernetes.io/docs/concepts/configuration/secret/#secret-types.
+    spec("kubernetes-secret-data", "Credential in a Kubernetes Secret manifest", High, &[],
+        r#"(?i)^[\w.-]*(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|credential|private[_-]?key|auth)[\w.-]*: "(?P<secret>[^"\r\n]{4,})"$"#)
+        .stopwords().secret_data(),
 ];
 
 /// The ids of the built-in rules, without compiling them.
@@ -497,6 +526,12 @@ pub(crate) fn builtin_ids() -> impl Iterator<Item = &'static str> {
 
 /// The built-in rules, compiled.
 pub fn builtin_rules() -> Result<Vec<Rule>, Error> {
+    let placeholders = PLACEHOLDER_VALUES
+        .iter()
+        .map(|pattern| {
+            crate::config::compile_bytes(pattern, || "placeholder values".to_owned(), None)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     SPECS
         .iter()
         .map(|spec| {
@@ -513,6 +548,7 @@ pub fn builtin_rules() -> Result<Vec<Rule>, Error> {
                 regex,
                 entropy: spec.entropy,
                 reach: spec.reach,
+                scope: spec.scope,
                 allowlist: Allowlist {
                     stopwords: if spec.stopwords {
                         PLACEHOLDER_WORDS
@@ -522,6 +558,11 @@ pub fn builtin_rules() -> Result<Vec<Rule>, Error> {
                     .iter()
                     .map(|&word| word.to_owned())
                     .collect(),
+                    regexes: if spec.stopwords {
+                        placeholders.clone()
+                    } else {
+                        Vec::new()
+                    },
                     ..Allowlist::default()
                 },
             })

@@ -10,6 +10,7 @@
 //!     keywords: [acme_]
 //!     regex: 'acme_(?P<secret>[a-z0-9]{32})'
 //!     entropy: 3.0            # optional, bits per byte
+//!     scope: file             # optional; `secret-data`: decoded Kubernetes Secret entries only
 //!     allowlist:
 //!       regexes: ['^acme_0+$']
 //!       paths: ['^testdata/']
@@ -29,7 +30,7 @@ use serde_saphyr::{MessageFormatter, Spanned};
 
 use crate::Error;
 use crate::builtin::builtin_ids;
-use crate::rule::{Allowlist, Rule};
+use crate::rule::{Allowlist, Rule, Scope};
 
 /// Files larger than this are skipped unless the configuration says otherwise: 10 MiB covers
 /// source files and configuration; larger files are data, archives or bundles.
@@ -87,6 +88,8 @@ struct RawRule {
     reach: Option<usize>,
     #[serde(default)]
     allowlist: RawAllowlist,
+    #[serde(default)]
+    scope: Scope,
 }
 
 #[derive(Deserialize, Default)]
@@ -179,6 +182,7 @@ impl RawRule {
             regex,
             entropy: self.entropy,
             reach: self.reach,
+            scope: self.scope,
         })
     }
 }

@@ -13,7 +13,13 @@
 //!   [`Secret`](custody_model::Secret) findings
 //!   or the reason the file was [`Skipped`] (binary, too large).
 //!
-//! A `custody:ignore` comment on a line suppresses findings on that line.
+//! Kubernetes Secret manifests (YAML or JSON) get a second look: each `data:` value is
+//! base64-decoded and scanned as `key: "value"`, and findings point at the encoded value;
+//! rules of [`Scope::SecretData`] (the built-in `kubernetes-secret-data`) judge each `data:`
+//! and `stringData:` entry by its name when no format rule matched its value.
+//!
+//! A `custody:ignore` comment on a line suppresses findings on that line (as do gitleaks'
+//! `gitleaks:allow` and detect-secrets' `pragma: allowlist secret`).
 //!
 //! This crate does not walk directories or open images: custody-artifact yields file
 //! entries and custody-cli hands them to the scanner and renders the findings.
@@ -36,6 +42,7 @@ mod builtin;
 mod config;
 mod error;
 mod finding;
+mod manifest;
 mod rule;
 mod scanner;
 
@@ -43,5 +50,5 @@ pub use builtin::builtin_rules;
 pub use config::{Config, DEFAULT_MAX_FILE_SIZE};
 pub use error::Error;
 pub use finding::{Scan, Skipped};
-pub use rule::{Allowlist, Rule, entropy, mask};
+pub use rule::{Allowlist, Rule, Scope, entropy, mask};
 pub use scanner::Scanner;

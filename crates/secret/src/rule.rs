@@ -1,6 +1,7 @@
 //! What a secret rule is: the [`Rule`] the [`crate::Scanner`] runs, the [`Allowlist`] that
 //! drops its known-harmless matches, and the Shannon [`entropy`] gate for generic rules.
-//! The built-in table lives in `builtin.rs`; user rules come from [`crate::Config`].
+//! The built-in table lives in `builtin.rs`; user rules come from [`crate::Config`]. A rule's
+//! [`Scope`] says whether it runs on file contents or on decoded Kubernetes Secret data.
 
 use custody_model::Severity;
 use regex::bytes::Regex;
@@ -31,6 +32,24 @@ pub struct Rule {
     pub reach: Option<usize>,
     /// Matches this rule ignores.
     pub allowlist: Allowlist,
+    /// Which text the rule runs on.
+    pub scope: Scope,
+}
+
+/// Which text a [`Rule`] runs on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// File contents near the rule's keyword hits; the decoded values of Kubernetes Secret
+    /// manifests are scanned as text too.
+    #[default]
+    File,
+    /// Only the entries of Kubernetes Secret manifests (`data:` decoded, `stringData:` as
+    /// written), each presented as one `key: "value"` line, and only when no [`Scope::File`]
+    /// rule matched the entry: for rules
+    /// that judge an entry by its name, which only the manifest's structure makes meaningful
+    /// (`password: "…"` in a Secret is a password whatever its format).
+    SecretData,
 }
 
 /// Matches to ignore: secrets matching a regex or containing a stop word, and files whose

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use custody_secret::builtin_rules;
 
 use crate::support::{BASE32, DIGITS, HEX, LOWER, UPPER, alnum, base64, fill, rule_ids, scanner};
@@ -830,7 +832,20 @@ fn cases() -> Vec<Case> {
             format!("client_secret: \"{}\"", an(32)),
             format!("client_secret: \"{}\"", "a".repeat(32)),
         ),
+        // A weak password no format or entropy gate would pass, in a Secret's `data:`; the
+        // same entry under a name that is not a credential's is not reported.
+        case(
+            "kubernetes-secret-data",
+            kubernetes_secret("db-password", "letmein123"),
+            kubernetes_secret("db-username", "letmein123"),
+        ),
     ]
+}
+
+/// A Secret manifest with one `data:` entry, its value base64-encoded.
+pub(crate) fn kubernetes_secret(key: &str, value: &str) -> String {
+    let encoded = STANDARD.encode(value);
+    format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  {key}: {encoded}\n")
 }
 
 #[test]

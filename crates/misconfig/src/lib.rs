@@ -10,10 +10,18 @@
 //!   apt/apk/pip hygiene and pinning, sudo, HEALTHCHECK, SSH, world-writable modes, relative
 //!   WORKDIR, repeated CMD/ENTRYPOINT and in-build upgrades. [`is_dockerfile`] recognises
 //!   Dockerfiles by name or content.
+//! - [`KubernetesScanner`] runs the Pod Security Standards (`PSS-*`, through custody-policy's
+//!   engine, at the level and version its [`KubernetesScannerBuilder`] sets), the `CKS` checks
+//!   and users' Kyverno policies ([`KubernetesScannerBuilder::policy_path`]) on every object
+//!   of a manifest file (multi-document YAML, JSON, `List`s, Helm output), each finding on the
+//!   line of the field at fault. [`is_kubernetes_manifest`] recognises manifests by content;
+//!   [`kubernetes_checks`] lists the checks. Helm charts are read as rendered
+//!   (`helm template`) output; templates are not rendered here.
 //!
 //! Scanners take text, not paths: finding files in directories and image layers is
 //! custody-inventory's job, and rendering findings (table, JSON, SARIF) is custody-cli's.
-//! Hostile input never panics and is bounded; what cannot be parsed becomes a `CDF000` finding.
+//! Hostile input never panics and is bounded; what cannot be parsed becomes a `CDF000` or
+//! `CKS000` finding.
 //!
 //! # Example
 //!
@@ -36,3 +44,7 @@ mod dockerfile;
 
 pub use check::Check;
 pub use dockerfile::{dockerfile_checks, is_dockerfile, scan_dockerfile};
+pub use kubernetes::{
+    KubernetesScan, KubernetesScanner, KubernetesScannerBuilder, PolicyLoadError, PolicyWarning,
+    is_kubernetes_manifest, kubernetes_checks,
+};

@@ -2,3 +2,4 @@
 //! or manifest that fails it and one that passes.
 
 mod dockerfile;
+mod kubernetes;

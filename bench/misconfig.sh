@@ -162,6 +162,28 @@ def checkov_results(path):
     return verdicts
 
 
+# PSS check -> the CKS checks it covers: custody reports only the PSS finding when both fail
+# (COVERED_BY_PSS in crates/misconfig/src/kubernetes/mod.rs), so a PSS finding counts as a
+# verdict of each CKS check it covers.
+COVERS = collections.defaultdict(list)
+for cks, pss in {
+    "CKS013": ["hostPathVolumes"],
+    "CKS017": ["capabilities_restricted"],
+    "CKS018": ["capabilities_baseline", "capabilities_restricted"],
+    "CKS020": ["allowPrivilegeEscalation"],
+    "CKS021": ["runAsNonRoot"],
+    "CKS023": ["privileged"],
+    "CKS024": ["hostNamespaces"],
+    "CKS025": ["hostNamespaces"],
+    "CKS026": ["hostNamespaces"],
+    "CKS027": ["hostPorts"],
+    "CKS028": ["seccompProfile_baseline", "seccompProfile_restricted"],
+    "CKS029": ["appArmorProfile"],
+}.items():
+    for check in pss:
+        COVERS["PSS-" + check].append(cks)
+
+
 def custody_results(path):
     """(check, object) pairs custody flagged."""
     with open(path) as file:
@@ -171,6 +193,8 @@ def custody_results(path):
         parts = (finding.get("resource") or "").split("/")
         obj = (os.path.basename(finding["location"]["path"]), parts[0], parts[-1])
         flagged.add((finding["id"], obj))
+        for covered in COVERS.get(finding["id"], []):
+            flagged.add((covered, obj))
     return flagged
 
 

@@ -277,6 +277,14 @@ pub(crate) struct ScanArgs {
     /// Secret scanner configuration: custom rules, disabled rules, allowlists (YAML)
     #[arg(long, value_name = "FILE")]
     pub(crate) secret_config: Option<PathBuf>,
+    /// Kyverno policies (a file or a directory) whose validate rules the misconfig scanner
+    /// runs on every Kubernetes object, beside its own checks; repeatable
+    #[arg(long, value_name = "PATH")]
+    pub(crate) policy: Vec<PathBuf>,
+    /// The Pod Security Standards level the misconfig scanner enforces on workloads
+    /// (privileged runs none; restricted includes baseline)
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = custody_policy::PssLevel::Restricted)]
+    pub(crate) pss_level: custody_policy::PssLevel,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
     pub(crate) format: ScanFormat,

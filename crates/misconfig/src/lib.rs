@@ -41,6 +41,7 @@
 
 mod check;
 mod dockerfile;
+mod kubernetes;
 
 pub use check::Check;
 pub use dockerfile::{dockerfile_checks, is_dockerfile, scan_dockerfile};

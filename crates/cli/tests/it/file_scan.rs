@@ -322,3 +322,134 @@ fn secrets_deleted_by_a_later_layer_are_reported_with_their_layer() {
     assert!(table.contains("app/.env:1:14 (layer "), "{table}");
     assert!(table.contains("(deleted)"), "{table}");
 }
+
+/// A Deployment with a privileged container and no team label, beside a ConfigMap and a
+/// `package.json`, which are not workloads (and not manifests, for the latter).
+const DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: registry.example/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        securityContext:
+          privileged: true
+";
+
+/// A Kyverno policy requiring a `team` label on pods, with the annotations policy reports read.
+const REQUIRE_TEAM: &str = r#"apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+  annotations:
+    policies.kyverno.io/title: Require a team label
+    policies.kyverno.io/severity: high
+spec:
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: "pods need a team label"
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+"#;
+
+#[test]
+fn kubernetes_manifests_get_pss_cks_and_user_policy_findings() {
+    let context = TestContext::new();
+    let root = context.path("deploy");
+    write_tree(
+        &root,
+        &[
+            ("k8s/web.yaml", DEPLOYMENT.as_bytes()),
+            (
+                "k8s/config.json",
+                br#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "shop"}}"#,
+            ),
+            ("package.json", br#"{"name": "web", "version": "1.0.0"}"#),
+        ],
+    );
+    let target = format!("dir:{}", root.display());
+    let (_, report, _) = scan(&context, &target, &["--scanners", "misconfig"]);
+    let found = places(&report, "misconfigurations", "id");
+    assert!(
+        found.contains(&("PSS-privileged".to_owned(), "k8s/web.yaml".to_owned(), 13)),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|(id, _, _)| id != "CKS023"),
+        "CKS023 repeats PSS-privileged: {found:?}"
+    );
+    assert!(
+        found.iter().all(|(_, path, _)| path == "k8s/web.yaml"),
+        "{found:?}"
+    );
+    let privileged = report["misconfigurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["id"] == "PSS-privileged")
+        .unwrap();
+    assert_eq!(privileged["resource"], "Deployment/shop/web");
+    assert_eq!(privileged["severity"], "HIGH");
+
+    let policies = context.path("policies");
+    write_tree(&policies, &[("team.yaml", REQUIRE_TEAM.as_bytes())]);
+    let policies = policies.display().to_string();
+    let (_, report, _) = scan(
+        &context,
+        &target,
+        &[
+            "--scanners",
+            "misconfig",
+            "--policy",
+            &policies,
+            "--pss-level",
+            "privileged",
+        ],
+    );
+    let found = places(&report, "misconfigurations", "id");
+    assert!(
+        found.iter().all(|(id, _, _)| !id.starts_with("PSS-")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(id, _, _)| id == "CKS023"),
+        "without PSS, CKS023 reports: {found:?}"
+    );
+    let team = report["misconfigurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["id"] == "require-team/autogen-check-team")
+        .unwrap_or_else(|| panic!("the user policy's finding in {found:?}"));
+    assert_eq!(team["title"], "Require a team label");
+    assert_eq!(team["severity"], "HIGH");
+
+    fs_err::write(
+        context.path("broken.yaml"),
+        "kind: ClusterPolicy\nspec: [\n",
+    )
+    .unwrap();
+    let output = context.run(&[
+        "scan",
+        &target,
+        "--scanners",
+        "misconfig",
+        "--policy",
+        &context.path("broken.yaml").display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.yaml"), "{stderr}");
+}

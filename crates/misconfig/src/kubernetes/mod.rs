@@ -200,7 +200,9 @@ impl KubernetesScanner {
 
     fn scan_object(&self, path: &str, object: &Object, scan: &mut KubernetesScan) {
         let resource = resource_name(&object.value);
-        for violation in self.pss.evaluate(&object.value).violations() {
+        let outcome = self.pss.evaluate(&object.value);
+        let violations = outcome.violations();
+        for violation in violations {
             let line = violation
                 .paths
                 .first()
@@ -212,7 +214,14 @@ impl KubernetesScanner {
                 violation.to_string(),
             ));
         }
+        let fired: Vec<&str> = violations
+            .iter()
+            .map(|violation| violation.check.as_str())
+            .collect();
         for violation in checks::evaluate(&object.value) {
+            if covered_by_pss(violation.check.id, &fired) {
+                continue;
+            }
             scan.findings.push(violation.check.finding(
                 path,
                 object.line_of_path(&violation.path),
@@ -228,6 +237,40 @@ impl KubernetesScanner {
             &mut scan.warnings,
         );
     }
+}
+
+/// `CKS` checks and the Pod Security Standards checks that cover the same ground. When one of
+/// the PSS checks fails on an object, the `CKS` finding would repeat it in other words, so only
+/// the PSS finding is reported; at a PSS level that does not run them (`--pss-level
+/// privileged` or `baseline` for restricted controls), the `CKS` checks report on their own.
+/// `bench/misconfig.sh` mirrors this table when comparing verdicts with Checkov.
+const COVERED_BY_PSS: &[(&str, &[&str])] = &[
+    ("CKS013", &["hostPathVolumes"]),
+    ("CKS017", &["capabilities_restricted"]),
+    (
+        "CKS018",
+        &["capabilities_baseline", "capabilities_restricted"],
+    ),
+    ("CKS020", &["allowPrivilegeEscalation"]),
+    ("CKS021", &["runAsNonRoot"]),
+    ("CKS023", &["privileged"]),
+    ("CKS024", &["hostNamespaces"]),
+    ("CKS025", &["hostNamespaces"]),
+    ("CKS026", &["hostNamespaces"]),
+    ("CKS027", &["hostPorts"]),
+    (
+        "CKS028",
+        &["seccompProfile_baseline", "seccompProfile_restricted"],
+    ),
+    ("CKS029", &["appArmorProfile"]),
+];
+
+/// Whether a PSS check in `fired` covers the `CKS` check `id` (see [`COVERED_BY_PSS`]).
+fn covered_by_pss(id: &str, fired: &[&str]) -> bool {
+    COVERED_BY_PSS
+        .iter()
+        .find(|(cks, _)| *cks == id)
+        .is_some_and(|(_, pss)| pss.iter().any(|check| fired.contains(check)))
 }
 
 /// `Kind/namespace/name`, or `Kind/name` without a namespace; `None` for an object without a

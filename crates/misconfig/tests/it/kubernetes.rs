@@ -280,6 +280,54 @@ fn baseline_level_skips_restricted_checks() {
     );
 }
 
+/// A CKS check that repeats a failed PSS check is left out; when the PSS level does not run
+/// that PSS check, the CKS check reports on its own.
+#[test]
+fn cks_findings_that_repeat_pss_findings_are_left_out() {
+    let privileged = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  \
+                      - name: c\n    image: registry.example/c@sha256:0000\n    \
+                      securityContext:\n      privileged: true\n";
+    let ids = |level: PssLevel| -> Vec<String> {
+        let scanner = KubernetesScanner::builder()
+            .pss_level(level)
+            .build()
+            .unwrap();
+        let findings = scanner.scan("pod.yaml", privileged.as_bytes()).findings;
+        findings.into_iter().map(|finding| finding.id).collect()
+    };
+    let restricted = ids(PssLevel::Restricted);
+    assert!(
+        restricted.contains(&"PSS-privileged".to_owned()),
+        "{restricted:?}"
+    );
+    assert!(
+        restricted.contains(&"PSS-runAsNonRoot".to_owned()),
+        "{restricted:?}"
+    );
+    for covered in ["CKS023", "CKS021", "CKS020", "CKS017", "CKS028"] {
+        assert!(
+            !restricted.contains(&covered.to_owned()),
+            "{covered} in {restricted:?}"
+        );
+    }
+    assert!(
+        restricted.contains(&"CKS022".to_owned()),
+        "no PSS check covers UIDs below 10000"
+    );
+    let baseline = ids(PssLevel::Baseline);
+    assert!(baseline.contains(&"PSS-privileged".to_owned()));
+    assert!(!baseline.contains(&"CKS023".to_owned()));
+    for uncovered in ["CKS021", "CKS020", "CKS017", "CKS028"] {
+        assert!(
+            baseline.contains(&uncovered.to_owned()),
+            "{uncovered} in {baseline:?}"
+        );
+    }
+    let none = ids(PssLevel::Privileged);
+    assert!(none.iter().all(|id| !id.starts_with("PSS-")), "{none:?}");
+    assert!(none.contains(&"CKS023".to_owned()), "{none:?}");
+}
+
 #[test]
 fn list_items_are_scanned_at_their_lines() {
     let text = r"apiVersion: v1

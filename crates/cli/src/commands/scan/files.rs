@@ -5,13 +5,15 @@
 //! Which files are read is decided by path: the secret scanner takes every file except
 //! formats that cannot hold text (images, archives, compiled code) and, in source trees,
 //! dependency and build directories; the misconfiguration scanner takes Dockerfiles by name
-//! and YAML/JSON files, which it then recognises by content. A file is read once, whatever
-//! both want of it.
+//! and YAML/JSON files, which it then recognises as Kubernetes manifests by content. A file
+//! is read once, whatever both want of it.
 
 use std::io::Read;
 
 use custody_artifact::{Analyzer, FileMeta, Interest};
-use custody_misconfig::{is_dockerfile, scan_dockerfile};
+use custody_misconfig::{
+    KubernetesScanner, is_dockerfile, is_kubernetes_manifest, scan_dockerfile,
+};
 use custody_model::{Misconfiguration, Secret};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -71,10 +73,18 @@ pub(crate) struct SecretScanning {
     pub(crate) config_bytes: Vec<u8>,
 }
 
+/// The misconfiguration scanner and how it was configured.
+pub(crate) struct MisconfigScanning {
+    /// The Kubernetes checks, PSS level and user policies, compiled.
+    pub(crate) kubernetes: KubernetesScanner,
+    /// What configured it (PSS level, the policies' bytes), hashed into the cache version.
+    pub(crate) fingerprint: Vec<u8>,
+}
+
 /// The file scanners of one scan.
 pub(crate) struct FileScanners {
     secrets: Option<SecretScanning>,
-    misconfig: bool,
+    misconfig: Option<MisconfigScanning>,
     tree: TreeKind,
     cache_version: String,
 }
@@ -88,12 +98,20 @@ pub(crate) struct FileFindings {
     /// Misconfigurations, by line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) misconfigurations: Vec<Misconfiguration>,
+    /// What could not be checked (a user policy rule that errored on an object), one
+    /// sentence each, reported as warnings naming the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) warnings: Vec<String>,
 }
 
 impl FileScanners {
-    /// The scanners to run: `secrets` when the secret scanner is on, `misconfig` for the
-    /// misconfiguration checks.
-    pub(crate) fn new(secrets: Option<SecretScanning>, misconfig: bool, tree: TreeKind) -> Self {
+    /// The scanners to run: `secrets` when the secret scanner is on, `misconfig` when the
+    /// misconfiguration checks are.
+    pub(crate) fn new(
+        secrets: Option<SecretScanning>,
+        misconfig: Option<MisconfigScanning>,
+        tree: TreeKind,
+    ) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(CACHE_VERSION);
         hasher.update(env!("CARGO_PKG_VERSION"));
@@ -102,8 +120,9 @@ impl FileScanners {
             hasher.update(&secrets.config_bytes);
             hasher.update(secrets.max_file_size.to_le_bytes());
         }
-        if misconfig {
+        if let Some(misconfig) = &misconfig {
             hasher.update(b"misconfig");
+            hasher.update(&misconfig.fingerprint);
         }
         hasher.update([u8::from(tree == TreeKind::Source)]);
         let cache_version = format!("{CACHE_VERSION}-{}", hex::encode(&hasher.finalize()[..8]));
@@ -134,7 +153,7 @@ impl FileScanners {
     /// Whether the misconfiguration scanner may take the file at `path`; Dockerfiles are
     /// known by name, manifests only once read.
     fn misconfig_wants(&self, path: &str) -> bool {
-        self.misconfig && (is_dockerfile_name(path) || has_manifest_extension(path))
+        self.misconfig.is_some() && (is_dockerfile_name(path) || has_manifest_extension(path))
     }
 }
 
@@ -192,8 +211,11 @@ impl Analyzer for FileScanners {
             .secrets
             .as_ref()
             .filter(|secrets| file.size <= secrets.max_file_size && self.secret_wants(file.path));
-        let misconfig = self.misconfig_wants(file.path) && file.size <= MAX_CONFIG_FILE_SIZE;
-        if secrets.is_none() && !misconfig {
+        let misconfig = self
+            .misconfig
+            .as_ref()
+            .filter(|_| self.misconfig_wants(file.path) && file.size <= MAX_CONFIG_FILE_SIZE);
+        if secrets.is_none() && misconfig.is_none() {
             return Ok(None);
         }
         let mut bytes = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
@@ -206,11 +228,19 @@ impl Analyzer for FileScanners {
             let scan = secrets.scanner.scan(file.path, &bytes);
             findings.secrets = scan.findings;
         }
-        if misconfig && is_dockerfile(std::path::Path::new(file.path), &bytes) {
-            let text = String::from_utf8_lossy(&bytes);
-            findings.misconfigurations = scan_dockerfile(file.path, &text);
+        if let Some(misconfig) = misconfig {
+            if is_dockerfile(std::path::Path::new(file.path), &bytes) {
+                let text = String::from_utf8_lossy(&bytes);
+                findings.misconfigurations = scan_dockerfile(file.path, &text);
+            } else if is_kubernetes_manifest(file.path, &bytes) {
+                let scan = misconfig.kubernetes.scan(file.path, &bytes);
+                findings.misconfigurations = scan.findings;
+                findings.warnings = scan.warnings.iter().map(ToString::to_string).collect();
+            }
         }
-        let empty = findings.secrets.is_empty() && findings.misconfigurations.is_empty();
+        let empty = findings.secrets.is_empty()
+            && findings.misconfigurations.is_empty()
+            && findings.warnings.is_empty();
         Ok((!empty).then_some(findings))
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use custody_artifact::{Pair, ScanResult, Scanner as ArtifactScanner, Target};
 use custody_inventory::Cataloger;
+use custody_misconfig::KubernetesScanner;
 use custody_model::{
     Inventory, Misconfiguration, Purl, Report, Secret, Severity, Suppressed, TargetInfo, TargetKind,
 };
@@ -19,7 +20,7 @@ use crate::args::{DbArgs, FilterArgs, ScanArgs, ScanFormat, Scanner};
 use crate::commands::ExitStatus;
 use crate::reporter::ProgressReporter;
 use crate::{printer, render, settings};
-use files::{FileFindings, FileScanners, SecretScanning, TreeKind};
+use files::{FileFindings, FileScanners, MisconfigScanning, SecretScanning, TreeKind};
 
 /// The ignore file used when `--ignorefile` is not given and it exists.
 const DEFAULT_IGNOREFILE: &str = ".custodyignore.yaml";
@@ -158,7 +159,11 @@ fn read_target(
         _ => TreeKind::Shipped,
     };
     let secrets = scanners.secret.then(|| secret_scanning(args)).transpose()?;
-    let file_scanners = FileScanners::new(secrets, scanners.misconfig, tree);
+    let misconfig = scanners
+        .misconfig
+        .then(|| misconfig_scanning(args))
+        .transpose()?;
+    let file_scanners = FileScanners::new(secrets, misconfig, tree);
     let scanner = ArtifactScanner::new(settings::scan_options(&args.image)?);
     let reporter = ProgressReporter::new(quiet);
     let scan = scanner.scan(&target, &Pair::new(Cataloger, file_scanners), &reporter);
@@ -188,6 +193,25 @@ fn secret_scanning(args: &ScanArgs) -> anyhow::Result<SecretScanning> {
     })
 }
 
+/// The misconfiguration scanner: `--pss-level` and the `--policy` Kyverno policies.
+fn misconfig_scanning(args: &ScanArgs) -> anyhow::Result<MisconfigScanning> {
+    let mut builder = KubernetesScanner::builder().pss_level(args.pss_level);
+    let mut fingerprint = args.pss_level.to_string().into_bytes();
+    for path in &args.policy {
+        builder = builder.policy_path(path);
+        let mut files = Vec::new();
+        custody_policy::manifest::collect_files(path, &mut files)?;
+        for file in files {
+            fingerprint.extend(fs_err::read(file)?);
+        }
+    }
+    let kubernetes = builder.build()?;
+    Ok(MisconfigScanning {
+        kubernetes,
+        fingerprint,
+    })
+}
+
 /// Flattens per-file findings into the report's lists, attributing each to its layer.
 /// Secrets are reported in every layer, deleted or not (pulling the image still yields
 /// them); misconfigurations only in files of the final filesystem.
@@ -205,6 +229,13 @@ fn file_findings(
     let mut misconfigurations = Vec::new();
     for file in files.files {
         let digest = layer_digest(file.layer);
+        for message in file.output.warnings {
+            warnings.push(custody_model::Warning {
+                path: Some(file.path.clone()),
+                layer: digest.clone(),
+                message,
+            });
+        }
         for mut secret in file.output.secrets {
             secret.location.layer.clone_from(&digest);
             secret.deleted = !file.visible;

@@ -323,7 +323,7 @@ fn secrets_deleted_by_a_later_layer_are_reported_with_their_layer() {
     assert!(table.contains("(deleted)"), "{table}");
 }
 
-/// A Deployment with a privileged container and no team label, beside a ConfigMap and a
+/// A Deployment with a privileged container and no team label, beside a `ConfigMap` and a
 /// `package.json`, which are not workloads (and not manifests, for the latter).
 const DEPLOYMENT: &str = "\
 apiVersion: apps/v1

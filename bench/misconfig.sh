@@ -14,7 +14,9 @@
 # (a) times both tools with hyperfine (page cache warm) and prints the ratio of the means;
 # (b) runs each once and, per Checkov check with a custody equivalent (the MAPPING table below,
 #     which BENCHMARKS.md "Misconfiguration scanning" documents), counts the objects each flags
-#     among those Checkov evaluated and how many verdicts agree. VERBOSE=1 lists disagreements.
+#     among those Checkov evaluated and how many verdicts agree (custody run with
+#     --pss-level privileged, so each CKS check speaks for itself). VERBOSE=1 lists
+#     disagreements.
 #
 # Environment: CUSTODY (default target/release/custody), CHECKOV (default
 # $CUSTODY_PEERS/bin/checkov, CUSTODY_PEERS defaulting to .peers; scripts/setup.sh installs it),
@@ -87,7 +89,11 @@ echo
 # come first and warm the page cache for both tools.
 for corpus in pss kyverno; do
   dir=$work/$corpus
-  "$custody" scan "dir:$dir" --scanners misconfig --format json >"$work/$corpus-custody.json" || true
+  # The verdict comparison runs custody without the Pod Security Standards, so every CKS check
+  # reports on its own (by default a CKS finding that repeats a failed PSS check is left out,
+  # and the PSS check's verdict covers more than the one Checkov check it overlaps).
+  "$custody" scan "dir:$dir" --scanners misconfig --pss-level privileged --format json \
+    >"$work/$corpus-custody.json" || true
   # Without --quiet, so the report lists passed checks too: (b) needs both verdicts.
   "$checkov" --framework kubernetes --skip-download -d "$dir" -o json --compact \
     >"$work/$corpus-checkov.json" || true
@@ -162,28 +168,6 @@ def checkov_results(path):
     return verdicts
 
 
-# PSS check -> the CKS checks it covers: custody reports only the PSS finding when both fail
-# (COVERED_BY_PSS in crates/misconfig/src/kubernetes/mod.rs), so a PSS finding counts as a
-# verdict of each CKS check it covers.
-COVERS = collections.defaultdict(list)
-for cks, pss in {
-    "CKS013": ["hostPathVolumes"],
-    "CKS017": ["capabilities_restricted"],
-    "CKS018": ["capabilities_baseline", "capabilities_restricted"],
-    "CKS020": ["allowPrivilegeEscalation"],
-    "CKS021": ["runAsNonRoot"],
-    "CKS023": ["privileged"],
-    "CKS024": ["hostNamespaces"],
-    "CKS025": ["hostNamespaces"],
-    "CKS026": ["hostNamespaces"],
-    "CKS027": ["hostPorts"],
-    "CKS028": ["seccompProfile_baseline", "seccompProfile_restricted"],
-    "CKS029": ["appArmorProfile"],
-}.items():
-    for check in pss:
-        COVERS["PSS-" + check].append(cks)
-
-
 def custody_results(path):
     """(check, object) pairs custody flagged."""
     with open(path) as file:
@@ -193,8 +177,6 @@ def custody_results(path):
         parts = (finding.get("resource") or "").split("/")
         obj = (os.path.basename(finding["location"]["path"]), parts[0], parts[-1])
         flagged.add((finding["id"], obj))
-        for covered in COVERS.get(finding["id"], []):
-            flagged.add((covered, obj))
     return flagged
 
 

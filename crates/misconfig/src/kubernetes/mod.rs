@@ -243,7 +243,7 @@ impl KubernetesScanner {
 /// the PSS checks fails on an object, the `CKS` finding would repeat it in other words, so only
 /// the PSS finding is reported; at a PSS level that does not run them (`--pss-level
 /// privileged` or `baseline` for restricted controls), the `CKS` checks report on their own.
-/// `bench/misconfig.sh` mirrors this table when comparing verdicts with Checkov.
+/// (`bench/misconfig.sh` compares the `CKS` checks with Checkov at `--pss-level privileged`.)
 const COVERED_BY_PSS: &[(&str, &[&str])] = &[
     ("CKS013", &["hostPathVolumes"]),
     ("CKS017", &["capabilities_restricted"]),

@@ -58,7 +58,7 @@ pub struct Secret {
 /// Fields may be added, never renamed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Misconfiguration {
-    /// The check's stable id (`CDF001`, `CKS012`, `PSS-restricted-runAsNonRoot`, or
+    /// The check's stable id (`CDF001`, `CKS012`, `PSS-runAsNonRoot`, or
     /// `policy/rule` for user Kyverno policies); what ignore files name.
     pub id: String,
     /// One-line summary of the check.

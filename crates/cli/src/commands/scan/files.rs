@@ -1,6 +1,6 @@
-//! [`FileScanners`]: the secret and misconfiguration scanners as one
-//! [`Analyzer`](custody_artifact::Analyzer), run beside the package cataloger in the scan's
-//! single pass over the target (see [`custody_artifact::Pair`]).
+//! [`FileScanners`]: the secret and misconfiguration scanners as one [`Analyzer`], run beside
+//! the package cataloger in the scan's single pass over the target (see
+//! [`custody_artifact::Pair`]).
 //!
 //! Which files are read is decided by path: the secret scanner takes every file except
 //! formats that cannot hold text (images, archives, compiled code) and, in source trees,

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env_vars;
 
+mod admission;
 mod blob;
 mod commits;
 mod image;
@@ -15,6 +16,7 @@ mod policy;
 mod runtime;
 mod verification;
 
+pub(crate) use admission::{AdmissionCommand, AdmissionManifestsArgs, AdmissionServeArgs};
 pub(crate) use blob::{BlobOutput, SignBlobArgs, VerifyBlobArgs, VerifyBundleArgs};
 pub(crate) use commits::{CommitsOutput, VerifyCommitsArgs};
 pub(crate) use image::{
@@ -118,6 +120,9 @@ pub(crate) enum Command {
     /// Detect threats at runtime with Falco rules (Kubernetes audit events today)
     #[command(subcommand)]
     Runtime(RuntimeCommand),
+    /// Serve the Kubernetes admission webhook that enforces policies in the cluster
+    #[command(subcommand)]
+    Admission(AdmissionCommand),
 }
 
 const DB_EXAMPLES: &str = "\

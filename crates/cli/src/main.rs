@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Command::VerifyCommits(args) => commands::verify_commits(&args, quiet),
         Command::Policy(command) => commands::policy(&command, quiet),
         Command::Runtime(command) => commands::runtime(&command, quiet),
+        Command::Admission(command) => commands::admission(&command, quiet),
     };
     match result {
         Ok(status) => status.into(),

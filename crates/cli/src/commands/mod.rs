@@ -2,6 +2,7 @@
 //! commands whose answer can be "no" (scan; later verify and policy) return an
 //! [`ExitStatus`].
 
+mod admission;
 mod blob;
 mod cache;
 mod commits;
@@ -15,6 +16,7 @@ mod sbom;
 mod scan;
 mod version;
 
+pub(crate) use admission::admission;
 pub(crate) use blob::{sign_blob, verify_blob, verify_bundle};
 pub(crate) use cache::cache;
 pub(crate) use commits::verify_commits;

@@ -14,6 +14,9 @@
 //! - `podSecurity`: the Pod Security Standards with Kyverno's control exemptions.
 //! - `patchStrategicMerge`, `patchesJson6902` and `foreach` mutations ([`mutate`]).
 //! - `generate` with `data`: the resource the rule would create (`clone` needs the cluster).
+//! - `verifyImages` ([`super::verify_images`]), after mutation and before
+//!   validation as in Kyverno, when the caller gives an [`ImageVerifier`]
+//!   ([`apply_all_with_verifier`]); its digest patches join the patched resource.
 //!
 //! What the engine does not evaluate answers [`RuleStatus::Unsupported`] with the feature's
 //! name, never a verdict. A rule that cannot be evaluated (an unresolved variable in a pattern,
@@ -78,6 +81,7 @@ use super::policy::{
     Validate, ValidateCheck, ValidateForeach,
 };
 use super::scope::{Interpreter, Scope};
+use super::verify_images::{self, ImageVerifier, VerifyImages};
 
 /// Deepest `foreach` nesting evaluated; policies are untrusted and nesting drives recursion.
 const MAX_FOREACH_DEPTH: usize = 8;
@@ -154,6 +158,11 @@ pub struct PolicyResponse {
     pub patched: Option<Value>,
     /// The resources the policy's generate rules create.
     pub generated: Vec<Value>,
+    /// The RFC 6902 operations of the policy's `verifyImages` rules (`mutateDigest`), in
+    /// order: `{"op": "replace", "path": "/spec/containers/0/image", "value":
+    /// "ghcr.io/org/app:1.0@sha256:…"}`. They are already applied to
+    /// [`patched`](Self::patched); the admission server may return them as they are.
+    pub image_patches: Vec<Value>,
 }
 
 impl Serialize for FailureAction {
@@ -175,6 +184,29 @@ pub fn apply(policy: &Policy, request: &Request<'_>) -> PolicyResponse {
 /// built once for all of them.
 #[must_use]
 pub fn apply_all(policies: &[Policy], request: &Request<'_>) -> Vec<PolicyResponse> {
+    run(policies, request, None)
+}
+
+/// [`apply_all`] with image verification: `verifyImages` rules ask `verifier` about the
+/// resource's images after the mutate rules, as Kyverno's mutating webhook does, and pin
+/// verified images by digest before the validate rules see the resource. [`apply_all`]
+/// answers those rules `unsupported` instead.
+#[must_use]
+pub fn apply_all_with_verifier(
+    policies: &[Policy],
+    request: &Request<'_>,
+    verifier: &dyn ImageVerifier,
+) -> Vec<PolicyResponse> {
+    run(policies, request, Some(verifier))
+}
+
+/// Applies `policies` to `request`: mutate rules, then `verifyImages`, then validate and
+/// generate rules.
+fn run(
+    policies: &[Policy],
+    request: &Request<'_>,
+    verifier: Option<&dyn ImageVerifier>,
+) -> Vec<PolicyResponse> {
     let mut responses = vec![PolicyResponse::default(); policies.len()];
     let mut patched: Option<Value> = None;
     for (policy, response) in policies.iter().zip(&mut responses) {
@@ -200,6 +232,32 @@ pub fn apply_all(policies: &[Policy], request: &Request<'_>) -> Vec<PolicyRespon
             }
         }
     }
+    for (policy, response) in policies.iter().zip(&mut responses) {
+        if !policy.selects(request.resource) {
+            continue;
+        }
+        for rule in &policy.rules {
+            if let RuleKind::VerifyImages(verify) = &rule.kind {
+                let resource = patched.as_ref().unwrap_or(request.resource);
+                let subject = Subject::new(request, resource);
+                let evaluation = Evaluation {
+                    policy,
+                    rule,
+                    subject: &subject,
+                };
+                if let Some((rule_response, patches, result)) =
+                    evaluation.verify_images(verify, verifier)
+                {
+                    response.rules.push(rule_response);
+                    response.image_patches.extend(patches);
+                    if let Some(result) = result {
+                        response.patched = Some(result.clone());
+                        patched = Some(result);
+                    }
+                }
+            }
+        }
+    }
     let resource = patched.as_ref().unwrap_or(request.resource);
     let subject = Subject::new(request, resource);
     for (policy, response) in policies.iter().zip(&mut responses) {
@@ -213,7 +271,7 @@ pub fn apply_all(policies: &[Policy], request: &Request<'_>) -> Vec<PolicyRespon
                 subject: &subject,
             };
             let rule_response = match &rule.kind {
-                RuleKind::Mutate(_) => continue,
+                RuleKind::Mutate(_) | RuleKind::VerifyImages(_) => continue,
                 RuleKind::Validate(validate) => evaluation.validate(validate),
                 RuleKind::Generate(generate) => {
                     evaluation.generate(generate).map(|(rule, generated)| {
@@ -321,6 +379,58 @@ impl Evaluation<'_> {
             message: format!("`{feature}` rules are not supported by custody"),
             failure_action: None,
         })
+    }
+
+    /// Applies a `verifyImages` rule: its response and what the evaluator concluded (patches,
+    /// patched resource); `unsupported` without a verifier.
+    fn verify_images(
+        &self,
+        verify: &VerifyImages,
+        verifier: Option<&dyn ImageVerifier>,
+    ) -> Option<(RuleResponse, Vec<Value>, Option<Value>)> {
+        let Some(verifier) = verifier else {
+            return self
+                .unsupported("verifyImages")
+                .map(|response| (response, Vec::new(), None));
+        };
+        if !self.applies() {
+            return None;
+        }
+        let scope = match self.scope() {
+            Ok(scope) => scope,
+            Err(error) => {
+                let response = self.respond(Verdict::Error(error), None);
+                return Some((response, Vec::new(), None));
+            }
+        };
+        match preconditions(self.rule.preconditions.as_ref(), &scope) {
+            Ok(None) => {}
+            Ok(Some(reason)) => {
+                let response = self.respond(Verdict::Skip(reason), None);
+                return Some((response, Vec::new(), None));
+            }
+            Err(error) => {
+                let response = self.respond(Verdict::Error(error), None);
+                return Some((response, Vec::new(), None));
+            }
+        }
+        let outcome = verify_images::evaluate(
+            verify,
+            self.subject.resource,
+            &self.subject.document()["images"],
+            &scope,
+            verifier,
+            self.policy.failure_action,
+        );
+        let response = RuleResponse {
+            rule: self.rule.name.clone(),
+            failure_action: outcome
+                .failure_action
+                .filter(|_| outcome.status == RuleStatus::Fail),
+            status: outcome.status,
+            message: outcome.message,
+        };
+        Some((response, outcome.patches, outcome.patched))
     }
 
     /// The rule's scope: the request's document, plus the rule's context entries and the

@@ -17,6 +17,9 @@
 //! - [`policy`] reads a policy into rules; [`context`] builds the request's variables and reads
 //!   Kyverno CLI values and user info; [`engine`] applies policies to a request, rule by rule,
 //!   with each rule's variables in a private `scope`.
+//! - [`verify_images`] is Kyverno's `verifyImages`: image signatures and attestations checked
+//!   through an [`ImageVerifier`](verify_images::ImageVerifier) the caller supplies, and the
+//!   patches pinning verified images by digest.
 //! - [`test_suite`] runs `kyverno-test.yaml` files as `kyverno test` does.
 //!
 //! Everything here mirrors kyverno/kyverno `pkg/engine` and cites the upstream file it follows.
@@ -33,3 +36,4 @@ pub mod policy;
 mod scope;
 pub mod test_suite;
 pub mod variables;
+pub mod verify_images;

@@ -4,9 +4,9 @@
 //! Fragments that may hold `{{ ... }}` variables (patterns, conditions, messages, patches,
 //! context entries, foreach lists) stay [`Value`]s here: the engine substitutes them per
 //! request, then compiles them. What the engine cannot evaluate (generate rules that clone from
-//! the cluster, image verification, CEL expressions, manifest signatures) is kept as a
-//! [`RuleKind::Unsupported`]
-//! naming the feature, so it reports `unsupported` for it instead of a verdict.
+//! the cluster, CEL expressions, manifest signatures, image verification with KMS keys) is kept
+//! as a [`RuleKind::Unsupported`] naming the feature, so it reports `unsupported` for it
+//! instead of a verdict.
 //!
 //! Rules written for Pods are extended with the rules Kyverno auto-generates for pod
 //! controllers and `CronJob`s ([`autogen`](super::autogen)) when the policy is read, after the
@@ -20,6 +20,7 @@ use super::condition::Conditions;
 use super::matching::MatchResources;
 use super::pattern::{Pattern, PatternError};
 use super::variables::has_variables;
+use super::verify_images::{SpecError, VerifyImages};
 use crate::{CheckId, PssLevel, PssPolicy, PssVersion};
 
 /// Why a policy cannot be read.
@@ -64,7 +65,7 @@ pub enum FailureAction {
 
 impl FailureAction {
     /// Reads Kyverno's spelling, which is case-insensitive (`enforce`, `Enforce`, `audit`).
-    fn parse(text: &str) -> Option<Self> {
+    pub(super) fn parse(text: &str) -> Option<Self> {
         if text.eq_ignore_ascii_case("enforce") {
             Some(Self::Enforce)
         } else if text.eq_ignore_ascii_case("audit") {
@@ -123,6 +124,9 @@ pub enum RuleKind {
     Mutate(Mutate),
     /// A `generate` rule that writes its resource from `data`.
     Generate(Generate),
+    /// A `verifyImages` rule: image signatures and attestations, checked through an
+    /// [`ImageVerifier`](super::verify_images::ImageVerifier).
+    VerifyImages(VerifyImages),
     /// A rule type or feature the engine does not evaluate, by Kyverno's name for it.
     Unsupported(String),
 }
@@ -447,8 +451,15 @@ impl Reader<'_> {
             })
         } else if let Some(generate) = fields.get("generate") {
             self.generate(generate, &format!("{path}.generate"))?
-        } else if fields.contains_key("verifyImages") {
-            RuleKind::Unsupported("verifyImages".to_owned())
+        } else if let Some(list) = fields.get("verifyImages") {
+            match VerifyImages::new(list) {
+                Ok(verify) => RuleKind::VerifyImages(verify),
+                Err(SpecError::Unsupported(feature)) => RuleKind::Unsupported(feature),
+                Err(SpecError::Invalid {
+                    path: field,
+                    message,
+                }) => return Err(self.invalid(&format!("{path}.{field}"), message)),
+            }
         } else {
             return Err(self.invalid(
                 path,

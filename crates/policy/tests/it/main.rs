@@ -8,6 +8,7 @@ mod kyverno_mutate;
 mod kyverno_pattern;
 mod kyverno_tests;
 mod kyverno_variables;
+mod kyverno_verify_images;
 mod pss;
 
 use std::path::{Path, PathBuf};

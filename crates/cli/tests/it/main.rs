@@ -4,9 +4,9 @@
     reason = "test support code: a failed unwrap is a failed test"
 )]
 
-mod admission_manifests;
 mod admission;
 mod admission_images;
+mod admission_manifests;
 mod blob;
 mod commits;
 mod common;

@@ -108,6 +108,8 @@ if "$custody" admission serve --help | grep -q -- '--plain-http'; then
     printf '    verifyImages:\n    - imageReferences: ["127.0.0.1:%s/bench*"]\n' "$port"
     printf '      attestors:\n      - entries:\n        - keys:\n            publicKeys: |\n'
     sed 's/^/              /' "$work/cosign.pub"
+    # Signed offline (no Rekor on loopback), as Kyverno's key-based samples allow.
+    printf '            rekor:\n              ignoreTlog: true\n'
   } >"$work/policies/verify-bench-image.yaml"
   policy_count=$((policy_count + 1))
   serve_extra=(--plain-http)

@@ -107,6 +107,35 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// The error types that can say what to do next, each asked through its `hint`.
+const HINTS: &[fn(&(dyn std::error::Error + 'static)) -> Option<&'static str>] = &[
+    |cause| {
+        cause
+            .downcast_ref::<custody_artifact::Error>()
+            .and_then(custody_artifact::Error::hint)
+    },
+    |cause| {
+        cause
+            .downcast_ref::<custody_vulndb::Error>()
+            .and_then(custody_vulndb::Error::hint)
+    },
+    |cause| {
+        cause
+            .downcast_ref::<custody_sign::git::GitError>()
+            .and_then(custody_sign::git::GitError::hint)
+    },
+    |cause| {
+        cause
+            .downcast_ref::<custody_sign::keys::KeyError>()
+            .and_then(custody_sign::keys::KeyError::hint)
+    },
+    |cause| {
+        cause
+            .downcast_ref::<custody_admission::manifests::ManifestsError>()
+            .and_then(custody_admission::manifests::ManifestsError::hint)
+    },
+];
+
 /// Prints the error, its causes and any hint, uv-style.
 fn report(error: &anyhow::Error) {
     let mut stderr = anstream::stderr().lock();
@@ -114,26 +143,9 @@ fn report(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         let _ = writeln!(stderr, "  {}: {cause}", "caused by".red());
     }
-    let hint = error.chain().find_map(|cause| {
-        cause
-            .downcast_ref::<custody_artifact::Error>()
-            .and_then(custody_artifact::Error::hint)
-            .or_else(|| {
-                cause
-                    .downcast_ref::<custody_vulndb::Error>()
-                    .and_then(custody_vulndb::Error::hint)
-            })
-            .or_else(|| {
-                cause
-                    .downcast_ref::<custody_sign::git::GitError>()
-                    .and_then(custody_sign::git::GitError::hint)
-            })
-            .or_else(|| {
-                cause
-                    .downcast_ref::<custody_sign::keys::KeyError>()
-                    .and_then(custody_sign::keys::KeyError::hint)
-            })
-    });
+    let hint = error
+        .chain()
+        .find_map(|cause| HINTS.iter().find_map(|hint| hint(cause)));
     if let Some(hint) = hint {
         let _ = writeln!(stderr, "{}: {hint}", "hint".cyan().bold());
     }

@@ -50,8 +50,15 @@ fn serve(args: &AdmissionServeArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
         metrics,
     );
     options.verifier = Some(Arc::new(verifier));
+    // Reviews run on the blocking pool (a verifier may wait on a registry). Tokio's default
+    // of 512 threads lets a saturated server grow to hundreds of megabytes of stacks; CPU-bound
+    // evaluation gains nothing beyond the cores, and registry waits are bounded by
+    // --max-registry-lookups, so the pool is sized to both and excess reviews queue (still
+    // under the deadline).
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(2 * cores + usize::from(args.max_registry_lookups))
         .build()?;
     runtime.block_on(async {
         let server = Server::bind(options).await?;

@@ -105,6 +105,16 @@ impl<T: Clone> Cache<T> {
     }
 }
 
+/// An image reference resolved to its digest.
+struct Pinned {
+    /// `repository@digest`: what verdicts are cached under.
+    reference: String,
+    /// `sha256:…`.
+    digest: String,
+    /// The image, when resolving it needed the registry.
+    opened: Option<Image>,
+}
+
 /// A verdict worth caching: a pass or a rejection (never a registry failure).
 type Verdict<T> = Result<T, VerifyFailure>;
 
@@ -139,21 +149,28 @@ impl RegistryVerifier {
         }
     }
 
-    /// `image` resolved to `repository@digest`, from the tag cache when fresh.
-    fn pinned(&self, image: &str) -> Result<(String, String), VerifyFailure> {
+    /// `image` resolved to `repository@digest`: as written when it names a digest, else from
+    /// the tag cache when fresh, else from the registry (keeping the opened image, so the
+    /// verification that follows does not fetch the manifest again).
+    fn pin(&self, image: &str) -> Result<Pinned, VerifyFailure> {
         let repository = repository_of(image);
+        let pinned = |digest: &str, opened| Pinned {
+            reference: format!("{repository}@{digest}"),
+            digest: digest.to_owned(),
+            opened,
+        };
         if let Some((_, digest)) = image.split_once('@') {
-            return Ok((repository.to_owned(), digest.to_owned()));
+            return Ok(pinned(digest, None));
         }
         let now = Instant::now();
         if let Some(digest) = self.digests.get(image, now) {
-            return Ok((repository.to_owned(), digest));
+            return Ok(pinned(&digest, None));
         }
         let opened = self.open(image)?;
         let digest = opened.digest().to_owned();
         self.digests
             .put(image.to_owned(), digest.clone(), self.options.tag_ttl, now);
-        Ok((repository.to_owned(), digest))
+        Ok(pinned(&digest, Some(opened)))
     }
 
     /// Connects to the registry for `reference`, counting failures.
@@ -224,32 +241,34 @@ impl RegistryVerifier {
         }
     }
 
-    /// Verifies `image`'s signatures or attestations (`predicate_type`) with `attestor`.
+    /// Verifies the pinned image's signatures or attestations (`predicate_type`) with
+    /// `attestor`.
     fn verify(
         &self,
-        image: &str,
+        pinned: Pinned,
         attestor: &Attestor,
         predicate_type: Option<&str>,
-    ) -> Result<(String, Verification), VerifyFailure> {
+    ) -> Result<Verification, VerifyFailure> {
         if attestor.repository.is_some() {
             return Err(VerifyFailure::Unsupported {
                 feature: "signatures in another `repository`".to_owned(),
             });
         }
         let (policy, require_tlog) = Self::policy(attestor)?;
-        let (repository, digest) = self.pinned(image)?;
-        let opened = self.open(&format!("{repository}@{digest}"))?;
+        let opened = match pinned.opened {
+            Some(opened) => opened,
+            None => self.open(&pinned.reference)?,
+        };
         let options = VerifyOptions {
             root: &self.options.trusted_root,
             policy: &policy,
             require_tlog,
         };
-        let verification = match predicate_type {
+        match predicate_type {
             None => opened.verify(&options, &BTreeMap::new()),
             Some(predicate_type) => opened.verify_attestations(&options, predicate_type),
         }
-        .map_err(|error| self.unavailable(&error))?;
-        Ok((digest, verification))
+        .map_err(|error| self.unavailable(&error))
     }
 }
 
@@ -259,9 +278,11 @@ impl ImageVerifier for RegistryVerifier {
         image: &str,
         attestor: &Attestor,
     ) -> Result<Verified, VerifyFailure> {
-        let key = format!("{}\u{0}{attestor:?}", self.key_image(image)?);
+        let pinned = self.pin(image)?;
+        let key = format!("{}\u{0}{attestor:?}", pinned.reference);
         self.cached(&self.signatures, key, attestor.use_cache, || {
-            let (digest, verification) = self.verify(image, attestor, None)?;
+            let digest = pinned.digest.clone();
+            let verification = self.verify(pinned, attestor, None)?;
             if verification.verified.is_empty() {
                 return Err(rejected("no signature", &verification));
             }
@@ -275,12 +296,11 @@ impl ImageVerifier for RegistryVerifier {
         predicate_type: &str,
         attestor: &Attestor,
     ) -> Result<Attested, VerifyFailure> {
-        let key = format!(
-            "{}\u{0}{predicate_type}\u{0}{attestor:?}",
-            self.key_image(image)?
-        );
+        let pinned = self.pin(image)?;
+        let key = format!("{}\u{0}{predicate_type}\u{0}{attestor:?}", pinned.reference);
         self.cached(&self.attestations, key, attestor.use_cache, || {
-            let (digest, verification) = self.verify(image, attestor, Some(predicate_type))?;
+            let digest = pinned.digest.clone();
+            let verification = self.verify(pinned, attestor, Some(predicate_type))?;
             // None verified is not an error: the engine reports the missing attestation.
             let predicates = verification
                 .verified
@@ -292,15 +312,7 @@ impl ImageVerifier for RegistryVerifier {
     }
 
     fn resolve_digest(&self, image: &str) -> Result<String, VerifyFailure> {
-        self.pinned(image).map(|(_, digest)| digest)
-    }
-}
-
-impl RegistryVerifier {
-    /// The cache key of `image`: `repository@digest`, resolving a tag through the tag cache.
-    fn key_image(&self, image: &str) -> Result<String, VerifyFailure> {
-        let (repository, digest) = self.pinned(image)?;
-        Ok(format!("{repository}@{digest}"))
+        self.pin(image).map(|pinned| pinned.digest)
     }
 }
 
@@ -373,21 +385,9 @@ fn identity_policy(keyless: &KeylessAttestor) -> Result<Policy, VerifyFailure> {
 fn wildcard_regex(pattern: &str) -> String {
     pattern
         .split('*')
-        .map(regex_escape)
+        .map(regex::escape)
         .collect::<Vec<_>>()
         .join(".*")
-}
-
-/// `text` with regular-expression metacharacters escaped.
-fn regex_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(character) {
-            escaped.push('\\');
-        }
-        escaped.push(character);
-    }
-    escaped
 }
 
 /// `registry/path` of an image reference, without tag or digest.

@@ -77,28 +77,7 @@ if "$custody" admission serve --help | grep -q -- '--plain-http'; then
   port=$(free_port)
   started=$(../shared/bench/start-registry.sh "$port")
   registry_pid=$(awk '{print $4}' <<<"$started")
-  base=http://127.0.0.1:$port/v2/bench
-  push_blob() {
-    local digest location
-    digest=sha256:$(sha256sum "$1" | cut -d' ' -f1)
-    location=$(curl -sS -X POST -D - -o /dev/null "$base/blobs/uploads/" | tr -d '\r' |
-      awk 'tolower($1) == "location:" {print $2}')
-    [[ $location == http* ]] || location=http://127.0.0.1:$port$location
-    [[ $location == *\?* ]] && location="$location&" || location="$location?"
-    curl -sS -f -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$1" \
-      "${location}digest=$digest" -o /dev/null
-    echo "$digest"
-  }
-  head -c 4096 /dev/urandom >"$work/layer"
-  layer=$(push_blob "$work/layer")
-  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' \
-    "$layer" >"$work/config"
-  config=$(push_blob "$work/config")
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":4096}]}' \
-    "$config" "$(stat -c %s "$work/config")" "$layer" >"$work/manifest"
-  curl -sS -f -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
-    --data-binary @"$work/manifest" "$base/manifests/1.0" -o /dev/null
-  image=127.0.0.1:$port/bench@sha256:$(sha256sum "$work/manifest" | cut -d' ' -f1)
+  image=127.0.0.1:$port/bench@$(bench/push-image.sh "127.0.0.1:$port" bench 1.0)
   COSIGN_PASSWORD= "$custody" key generate --output-key-prefix "$work/cosign" -q
   COSIGN_PASSWORD= "$custody" sign "$image" --key "$work/cosign.key" --plain-http -q
   {

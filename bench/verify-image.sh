@@ -28,27 +28,7 @@ registry_pid=$(awk '{print $4}' <<<"$started")
 base=http://127.0.0.1:$port/v2/bench
 
 # A one-layer image, pushed with the distribution API.
-push_blob() {
-  local digest location
-  digest=sha256:$(sha256sum "$1" | cut -d' ' -f1)
-  location=$(curl -sS -X POST -D - -o /dev/null "$base/blobs/uploads/" | tr -d '\r' |
-    awk 'tolower($1) == "location:" {print $2}')
-  [[ $location == http* ]] || location=http://127.0.0.1:$port$location
-  [[ $location == *\?* ]] && location="$location&" || location="$location?"
-  curl -sS -f -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$1" \
-    "${location}digest=$digest" -o /dev/null
-  echo "$digest"
-}
-head -c 4096 /dev/urandom >"$work/layer"
-layer=$(push_blob "$work/layer")
-printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' \
-  "$layer" >"$work/config"
-config=$(push_blob "$work/config")
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":4096}]}' \
-  "$config" "$(stat -c %s "$work/config")" "$layer" >"$work/manifest"
-curl -sS -f -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
-  --data-binary @"$work/manifest" "$base/manifests/1.0" -o /dev/null
-digest=sha256:$(sha256sum "$work/manifest" | cut -d' ' -f1)
+digest=$(bench/push-image.sh "127.0.0.1:$port" bench 1.0)
 image=127.0.0.1:$port/bench:1.0
 
 # Sign it (bundle format, a referrer listed on the sha256-<hex> tag), then fetch the bundle
